@@ -1,0 +1,50 @@
+/**
+ * Builds the single-file `proxy` executable with `bun build --compile`.
+ *   bun run build       → dist/proxy for this machine
+ *   bun run build:all   → release binaries for every target below, plus dist/SHA256SUMS
+ * The version is baked in with `define`; `.env` and `bunfig.toml` autoload are off in the
+ * binary, so a stray file in the service's working directory cannot reconfigure it.
+ */
+import { createHash } from "node:crypto";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { basename, join } from "node:path";
+import packageJson from "../package.json" with { type: "json" };
+
+const ROOT = join(import.meta.dir, "..");
+const DIST = join(ROOT, "dist");
+
+const RELEASE_TARGETS: { target: Bun.Build.CompileTarget; outfile: string }[] = [
+  { target: "bun-linux-x64", outfile: "proxy-linux-x64" },
+  { target: "bun-linux-x64-baseline", outfile: "proxy-linux-x64-baseline" },
+  { target: "bun-linux-arm64", outfile: "proxy-linux-arm64" },
+];
+
+async function compile(outfile: string, target?: Bun.Build.CompileTarget): Promise<string> {
+  const path = join(DIST, outfile);
+  const result = await Bun.build({
+    entrypoints: [join(ROOT, "src/main.ts")],
+    minify: true,
+    sourcemap: "none",
+    define: { PROXY_BUILD_VERSION: JSON.stringify(packageJson.version) },
+    compile: { outfile: path, ...(target ? { target } : {}), autoloadDotenv: false, autoloadBunfig: false },
+  });
+  if (!result.success) {
+    for (const log of result.logs) console.error(log);
+    throw new Error(`build of ${outfile} failed`);
+  }
+  console.log(`built ${path}${target ? ` (${target})` : ""}`);
+  return path;
+}
+
+mkdirSync(DIST, { recursive: true });
+if (process.argv.includes("--all")) {
+  const sums: string[] = [];
+  for (const { target, outfile } of RELEASE_TARGETS) {
+    const path = await compile(outfile, target);
+    sums.push(`${createHash("sha256").update(readFileSync(path)).digest("hex")}  ${basename(path)}`);
+  }
+  writeFileSync(join(DIST, "SHA256SUMS"), `${sums.join("\n")}\n`);
+  console.log(`wrote ${join(DIST, "SHA256SUMS")}`);
+} else {
+  await compile("proxy");
+}

@@ -1,0 +1,40 @@
+/**
+ * Request bodies read with a hard size limit, so an oversized or endless upload is refused
+ * with a 413 before it fills memory, and JSON errors become a 400 that says where to look.
+ */
+import { badRequest, tooLarge } from "./errors.ts";
+
+export async function readBodyText(request: Request, maxBytes: number): Promise<string> {
+  const declared = Number(request.headers.get("content-length") ?? NaN);
+  if (declared > maxBytes) throw tooLarge(maxBytes);
+  if (!request.body) return "";
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  for await (const chunk of request.body as unknown as AsyncIterable<Uint8Array>) {
+    total += chunk.byteLength;
+    if (total > maxBytes) throw tooLarge(maxBytes);
+    chunks.push(chunk);
+  }
+  // fatal: invalid UTF-8 is a client error, not something to silently replace with U+FFFD.
+  try {
+    return new TextDecoder("utf-8", { fatal: true }).decode(Buffer.concat(chunks));
+  } catch {
+    throw badRequest("Request body is not valid UTF-8; send JSON encoded as UTF-8.");
+  }
+}
+
+export async function readJsonObject(request: Request, maxBytes: number): Promise<Record<string, unknown>> {
+  const text = await readBodyText(request, maxBytes);
+  if (text.trim() === "") throw badRequest("Request body is empty; send a JSON object.");
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    // The parser's own message can quote the body, which may hold secrets: never pass it on.
+    throw badRequest("Request body is not valid JSON; send a JSON object.");
+  }
+  if (parsed === null || typeof parsed !== "object" || Array.isArray(parsed)) {
+    throw badRequest("Request body must be a JSON object.");
+  }
+  return parsed as Record<string, unknown>;
+}

@@ -1,0 +1,84 @@
+/** The proxy as operators run it: a real process, the compiled binary, signals, generated keys. */
+import { beforeAll, describe, expect, test } from "bun:test";
+import { existsSync, readFileSync, statSync } from "node:fs";
+import { join } from "node:path";
+import { ROOT, runCommand, startProxy, tempDir } from "./helpers/proxy-process.ts";
+
+const BINARY = join(ROOT, "dist", "proxy");
+
+describe("compiled binary", () => {
+  beforeAll(async () => {
+    const build = await runCommand(["bun", "run", "build"], { env: { PATH: process.env.PATH! } });
+    expect(build.exitCode).toBe(0);
+  }, 120_000);
+
+  test("starts, answers /health, stops on SIGTERM with exit 0", async () => {
+    const dataDir = tempDir();
+    const proxy = await startProxy({ cmd: [BINARY], env: { DATA_DIR: dataDir, ANTHROPIC_API_KEY: "sk-ant-test" } });
+    const response = await fetch(`${proxy.url}/health`);
+    expect(response.status).toBe(200);
+    const version = JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")).version;
+    expect(await response.json()).toEqual({ status: "ok", version });
+    expect(await proxy.stop("SIGTERM")).toBe(0);
+    expect(proxy.output()).toContain('"msg":"shutting down","signal":"SIGTERM"');
+  });
+
+  test("--version and an unknown flag behave like the source", async () => {
+    const version = await runCommand([BINARY, "--version"]);
+    expect(version.exitCode).toBe(0);
+    expect(version.stdout).toBe(`${JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")).version}\n`);
+    const bad = await runCommand([BINARY, "--frobnicate"]);
+    expect(bad.exitCode).toBe(2);
+    expect(bad.stderr).toContain("proxy: Unknown option '--frobnicate'");
+    expect(bad.stderr).toContain("Run `proxy --help` for usage.");
+  });
+});
+
+describe("generated proxy key", () => {
+  test("is created once with mode 0600, logged by path only, and reused on the next start", async () => {
+    const dataDir = tempDir();
+    const keyFile = join(dataDir, "proxy-api-key");
+    const first = await startProxy({ env: { DATA_DIR: dataDir, ANTHROPIC_API_KEY: "sk-ant-test" } });
+    expect(existsSync(keyFile)).toBe(true);
+    expect(statSync(keyFile).mode & 0o777).toBe(0o600);
+    const key = readFileSync(keyFile, "utf8").trim();
+    expect(key).toMatch(/^cmp-[A-Za-z0-9_-]{32}$/);
+    expect(first.output()).toContain(keyFile);
+    expect(await first.stop()).toBe(0);
+
+    const second = await startProxy({ env: { DATA_DIR: dataDir, ANTHROPIC_API_KEY: "sk-ant-test" } });
+    expect(readFileSync(keyFile, "utf8").trim()).toBe(key);
+    const whoami = await fetch(`${second.url}/v1/whoami`, { headers: { "x-api-key": key } });
+    expect(await whoami.json()).toEqual({ tenant: "default" });
+    expect(await second.stop("SIGINT")).toBe(0);
+    expect(first.output() + second.output()).not.toContain(key);
+  });
+
+  test("configured keys are used and no key file is generated", async () => {
+    const dataDir = tempDir();
+    const proxy = await startProxy({ env: { DATA_DIR: dataDir, ANTHROPIC_API_KEY: "sk-ant-test", PROXY_API_KEYS: "ops:k-ops-1,dev:k-dev-2" } });
+    expect(existsSync(join(dataDir, "proxy-api-key"))).toBe(false);
+    const response = await fetch(`${proxy.url}/v1/whoami`, { headers: { authorization: "Bearer k-dev-2" } });
+    expect(await response.json()).toEqual({ tenant: "dev" });
+    await proxy.stop();
+  });
+});
+
+describe("command line", () => {
+  test.each([
+    [["--bogus"], "proxy: Unknown option '--bogus'"],
+    [["frobnicate"], "proxy: unknown command 'frobnicate'; expected one of serve, verify-setup, mask, unmask"],
+    [["mask", "extra"], "proxy: unexpected argument 'extra'"],
+  ])("%p → exit 2 with a hint", async (args, message) => {
+    const result = await runCommand(["bun", join(ROOT, "src/main.ts"), ...args], { env: { PATH: process.env.PATH! } });
+    expect(result.exitCode).toBe(2);
+    expect(result.stderr).toContain(message);
+    expect(result.stderr).toContain("Run `proxy --help` for usage.");
+  });
+
+  test("--help lists every command", async () => {
+    const result = await runCommand(["bun", join(ROOT, "src/main.ts"), "--help"], { env: { PATH: process.env.PATH! } });
+    expect(result.exitCode).toBe(0);
+    for (const command of ["proxy [serve]", "proxy verify-setup", "proxy mask", "proxy unmask"]) expect(result.stdout).toContain(command);
+  });
+});
