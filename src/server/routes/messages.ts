@@ -1,0 +1,41 @@
+/** Thin handlers for the Anthropic API surface; the work lives in MessagesService. */
+import type { CallStats, MessagesService } from "../../anthropic/messages-service.ts";
+import type { Upstream } from "../../anthropic/upstream.ts";
+import { readJsonObject } from "../body.ts";
+
+export interface MessagesRouteDeps {
+  messages: MessagesService;
+  upstream: Upstream;
+  maxBodyBytes: number;
+  /** Receives each call's counts (for logs and metrics) once its response is ready. */
+  onStats?: (route: string, stats: CallStats) => void;
+}
+
+const pathWithQuery = (request: Request) => {
+  const url = new URL(request.url);
+  return url.pathname + url.search;
+};
+
+/** Handlers for the Anthropic routes; app.ts mounts them behind authentication. */
+export function messagesHandlers(deps: MessagesRouteDeps) {
+  const proxied = async (route: string, tenant: string, request: Request) => {
+    const body = await readJsonObject(request, deps.maxBodyBytes);
+    const stats: CallStats = { masked: {}, restoredSurrogates: 0, unknownSurrogates: 0 };
+    const masked = await deps.messages.maskRequest(tenant, body);
+    for (const entity of masked.entities) stats.masked[entity.type] = (stats.masked[entity.type] ?? 0) + 1;
+    const response = await deps.messages.forward(tenant, request, pathWithQuery(request), masked, stats);
+    deps.onStats?.(route, stats);
+    return response;
+  };
+  return {
+    messages: (tenant: string, request: Request) => proxied("messages", tenant, request),
+    countTokens: (tenant: string, request: Request) => proxied("count_tokens", tenant, request),
+    models: (request: Request) => passThrough(deps.upstream, request),
+  };
+}
+
+/** Model listings hold nothing to mask; they are passed through with the proxy's key. */
+async function passThrough(upstream: Upstream, request: Request): Promise<Response> {
+  const response = await upstream.send({ method: "get", path: pathWithQuery(request), clientHeaders: request.headers, signal: request.signal });
+  return new Response(response.body, { status: response.status, headers: response.headers });
+}
