@@ -8,9 +8,12 @@ import type { Logger } from "../log.ts";
 import { safeStack } from "../log.ts";
 import type { TenantKey } from "../secrets.ts";
 import type { MappingStore } from "../store/types.ts";
-import { createAuthenticator } from "./auth.ts";
+import { createAuthenticator, type Authenticator } from "./auth.ts";
 import { ProxyError, errorResponse, methodNotAllowed, notFound, toProxyError } from "./errors.ts";
 import { healthRoutes } from "./routes/health.ts";
+import type { messagesHandlers } from "./routes/messages.ts";
+import type { RunnerService } from "../runner/runner-service.ts";
+import { readJsonObject } from "./body.ts";
 
 export interface AppDeps {
   version: string;
@@ -18,6 +21,17 @@ export interface AppDeps {
   logger: Logger;
   maxBodyBytes: number;
   store?: MappingStore;
+  /** The proxy's features; absent in tests of the foundation alone. */
+  services?: AppServices;
+}
+
+export interface AppServices {
+  messages: ReturnType<typeof messagesHandlers>;
+  mask: {
+    mask(tenant: string, body: Record<string, unknown>): Promise<unknown>;
+    unmask(tenant: string, body: Record<string, unknown>): Promise<unknown>;
+  };
+  runner: RunnerService;
 }
 
 /** Which methods each known path accepts, so a wrong method gets 405 and not 404. */
@@ -38,18 +52,24 @@ function routeNotFound(method: string, path: string): ProxyError {
   return notFound(`No route for ${method} ${path}; this proxy serves /v1/messages, /v1/models, /v1/mask, /v1/unmask and /health.`);
 }
 
+/** Every authenticated route lives under this plugin: it resolves `tenant` and `callerKey` or throws 401. */
+function authPlugin(auth: Authenticator) {
+  return new Elysia()
+    .use(bearer())
+    .resolve({ as: "scoped" }, ({ bearer: token, request }) => {
+      const caller = auth.authenticate({ bearer: token, apiKey: request.headers.get("x-api-key"), url: request.url });
+      return { tenant: caller.tenant, callerKey: caller.key };
+    });
+}
+
 const requestIds = new WeakMap<Request, string>();
 export const requestIdOf = (request: Request) => requestIds.get(request) ?? "unknown";
 
 export function createApp(deps: AppDeps) {
-  const auth = createAuthenticator(deps.keys);
 
-  /** Every authenticated route lives under this plugin: it resolves `tenant` or throws 401. */
-  const authenticated = new Elysia({ name: "authenticated" })
-    .use(bearer())
-    .resolve({ as: "scoped" }, ({ bearer: token, request }) => ({
-      tenant: auth.authenticate({ bearer: token, apiKey: request.headers.get("x-api-key"), url: request.url }),
-    }));
+  const authenticated = authPlugin(createAuthenticator(deps.keys));
+  const services = deps.services;
+  const json = (request: Request) => readJsonObject(request, deps.maxBodyBytes);
 
   return new Elysia()
     .onRequest(({ request }) => {
@@ -71,7 +91,28 @@ export function createApp(deps: AppDeps) {
     })
     .use(healthRoutes(deps.version, deps.store))
     .use(authenticated)
-    .get("/v1/whoami", ({ tenant }) => ({ tenant }));
+    .get("/v1/whoami", ({ tenant }) => ({ tenant }))
+    .use(services ? featureRoutes(authenticated, services, json) : new Elysia());
+}
+
+/** The product's routes, behind the authenticated plugin (which supplies tenant and callerKey). */
+function featureRoutes(authenticated: ReturnType<typeof authPlugin>, services: AppServices, json: (request: Request) => Promise<Record<string, unknown>>) {
+  return new Elysia()
+    .use(authenticated)
+    .post("/v1/messages", ({ tenant, request }) => services.messages.messages(tenant, request), { parse: "none" })
+    .post("/v1/messages/count_tokens", ({ tenant, request }) => services.messages.countTokens(tenant, request), { parse: "none" })
+    .get("/v1/models", ({ request }) => services.messages.models(request))
+    .get("/v1/models/:id", ({ request }) => services.messages.models(request))
+    .post("/v1/mask", async ({ tenant, request }) => services.mask.mask(tenant, await json(request)), { parse: "none" })
+    .post("/v1/unmask", async ({ tenant, request }) => services.mask.unmask(tenant, await json(request)), { parse: "none" })
+    .post("/v1/claude-code", async ({ callerKey, request }) => services.runner.run(await json(request), callerKey, request.signal), {
+      parse: "none",
+    })
+    .post(
+      "/v1/claude-code/analyze",
+      async ({ callerKey, request }) => services.runner.analyze(await json(request), callerKey, request.signal),
+      { parse: "none" },
+    );
 }
 
 export type App = ReturnType<typeof createApp>;

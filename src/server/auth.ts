@@ -9,9 +9,15 @@ import { unauthorized } from "./errors.ts";
 
 const digest = (key: string) => createHash("sha256").update(key, "utf8").digest();
 
+export interface Caller {
+  tenant: string;
+  /** The proxy key the caller presented; the runner hands it to its claude child. */
+  key: string;
+}
+
 export interface Authenticator {
-  /** Returns the caller's tenant or throws a 401 ProxyError. */
-  authenticate(input: { bearer?: string; apiKey?: string | null; url: string }): string;
+  /** Returns the caller's tenant and key, or throws a 401 ProxyError. */
+  authenticate(input: { bearer?: string; apiKey?: string | null; url: string }): Caller;
   readonly tenants: string[];
 }
 
@@ -41,11 +47,11 @@ export function createAuthenticator(keys: readonly TenantKey[]): Authenticator {
       if (!bearer && !apiKey) {
         throw unauthorized("Missing proxy key: send it as `x-api-key: KEY` or `Authorization: Bearer KEY` (ANTHROPIC_API_KEY or ANTHROPIC_AUTH_TOKEN for Claude Code).");
       }
-      const tenant = tenantOf(bearer) ?? tenantOf(apiKey);
-      if (tenant === undefined) {
-        throw unauthorized("Invalid proxy key: use a key from PROXY_API_KEYS (not an Anthropic or other provider key).");
-      }
-      return tenant;
+      const bearerTenant = tenantOf(bearer);
+      if (bearerTenant !== undefined) return { tenant: bearerTenant, key: bearer! };
+      const apiKeyTenant = tenantOf(apiKey);
+      if (apiKeyTenant !== undefined) return { tenant: apiKeyTenant, key: apiKey! };
+      throw unauthorized("Invalid proxy key: use a key from PROXY_API_KEYS (not an Anthropic or other provider key).");
     },
   };
 }

@@ -3,7 +3,7 @@ import { Elysia } from "elysia";
 import type { MappingStore } from "../../store/types.ts";
 
 export function healthRoutes(version: string, store: MappingStore | undefined) {
-  return new Elysia({ name: "health" })
+  return new Elysia()
     .get("/", () => ({ name: "claude-masking-proxy", status: "ok" }))
     .get("/health", () => ({ status: "ok", version }))
     .get("/health/ready", async () => {

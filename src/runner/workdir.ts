@@ -1,0 +1,37 @@
+/**
+ * Confines a run's working directory to CLAUDE_WORKDIR_ROOT. Paths are compared after
+ * resolving symlinks, so `..`, absolute paths elsewhere and symlinks that point out are all
+ * refused, not just the obvious spellings.
+ */
+import { realpathSync, statSync } from "node:fs";
+import { isAbsolute, relative, resolve } from "node:path";
+import { badRequest } from "../server/errors.ts";
+
+export function confineWorkdir(root: string, requested: string | undefined, field = "working_directory"): string {
+  let realRoot: string;
+  try {
+    realRoot = realpathSync(root);
+  } catch {
+    throw badRequest(`${field} cannot be used: CLAUDE_WORKDIR_ROOT does not exist on the proxy host; ask an operator to create it.`);
+  }
+  if (requested === undefined || requested === "") return realRoot;
+  const candidate = isAbsolute(requested) ? requested : resolve(realRoot, requested);
+  let real: string;
+  try {
+    real = realpathSync(candidate);
+  } catch {
+    throw badRequest(`${field} does not exist under CLAUDE_WORKDIR_ROOT; use a path relative to it.`);
+  }
+  const rel = relative(realRoot, real);
+  if (rel.startsWith("..") || isAbsolute(rel)) {
+    throw badRequest(`${field} must stay inside CLAUDE_WORKDIR_ROOT (no '..', no absolute paths or symlinks leading elsewhere).`);
+  }
+  return real;
+}
+
+/** Like confineWorkdir, for a file or directory to analyse; returns the directory to run in and the target. */
+export function confineTarget(root: string, requested: string, field = "code_path"): { cwd: string; target: string } {
+  const target = confineWorkdir(root, requested, field);
+  const cwd = statSync(target).isDirectory() ? target : resolve(target, "..");
+  return { cwd, target: relative(cwd, target) || "." };
+}
