@@ -9,7 +9,7 @@ import type { MappingStore } from "../store/types.ts";
 import { requestSlots, responseSlots, type Slot } from "./content-walker.ts";
 import { findLeaks, type MaskedEntity } from "./egress-guard.ts";
 import { restoreSseStream } from "./sse-restore.ts";
-import { restoreText, type ResolveSurrogates, type SurrogateSyntax } from "./surrogate-restorer.ts";
+import { restoreText, type ResolveSurrogates, type SurrogateSyntax } from "../masking/stream-restorer.ts";
 import type { ThinkingCache } from "./thinking-cache.ts";
 import type { Upstream } from "./upstream.ts";
 

@@ -8,7 +8,7 @@
  */
 import { blockSlots, type Slot } from "./content-walker.ts";
 import { SseDecoder, encodeEvent, type SseEvent } from "./sse-decoder.ts";
-import { StreamingRestorer, restoreText, type ResolveSurrogates, type SurrogateSyntax } from "./surrogate-restorer.ts";
+import { StreamingRestorer, restoreText, type ResolveSurrogates, type SurrogateSyntax } from "../masking/stream-restorer.ts";
 
 type Json = Record<string, any>;
 

@@ -1,7 +1,7 @@
 import { describe, expect, test } from "bun:test";
-import { StreamingRestorer, restoreText, surrogateSyntax } from "../../src/anthropic/surrogate-restorer.ts";
+import { StreamingRestorer, restoreText, surrogateSyntax } from "../../src/masking/stream-restorer.ts";
 
-const syntax = surrogateSyntax(["AWS_EC2", "AWS_ACCOUNT", "AWS_IAM_ROLE", "SECRET"]);
+const syntax = surrogateSyntax(["AWS", "SECRET"]);
 const ORIGINALS = new Map([
   ["AWS_EC2_001", "i-0a1b2c3d4e5f67890"],
   ["AWS_EC2_1000", "i-0fffffffffffffff0"],

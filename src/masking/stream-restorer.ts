@@ -11,32 +11,39 @@ export type ResolveSurrogates = (surrogates: string[]) => Promise<Map<string, st
 export interface SurrogateSyntax {
   /** Global regex matching a complete surrogate with word boundaries on both sides. */
   readonly pattern: RegExp;
-  /** How many trailing characters of `text` could still become (part of) a surrogate. */
+  /**
+   * How many trailing characters of `text` could still become (part of) a surrogate;
+   * `previousChar` holds the (up to 3) characters emitted just before `text`.
+   */
   holdback(text: string, previousChar: string): number;
 }
 
 const WORD = /[A-Za-z0-9_]/;
-const MAX_DIGITS = 12;
+const URL_ESCAPE_END = /%[0-9A-Fa-f]{2}$/;
+/** The longest tail worth holding: a root, a few `_SEGMENT`s and the digits. */
+const MAX_HOLD = 80;
 
-export function surrogateSyntax(prefixes: readonly string[]): SurrogateSyntax {
-  const sorted = [...new Set(prefixes)].sort((a, b) => b.length - a.length);
-  const alternatives = sorted.map((prefix) => prefix.replace(/[^A-Za-z0-9_]/g, "\\$&")).join("|");
-  const pattern = new RegExp(`(?<![A-Za-z0-9_])(?:${alternatives})_\\d{3,}(?![A-Za-z0-9_])`, "g");
-  const starts = sorted.map((prefix) => `${prefix}_`);
-  const complete = new RegExp(`^(?:${alternatives})_\\d{0,${MAX_DIGITS}}$`);
-  const window = Math.max(...starts.map((start) => start.length)) + MAX_DIGITS;
+/**
+ * Surrogates are `ROOT(_SEGMENT)*_NNN` for a known root (AWS, SECRET, IP, LITERAL, and the
+ * roots of user patterns' prefixes), with ASCII word boundaries on both sides.
+ */
+export function surrogateSyntax(roots: readonly string[]): SurrogateSyntax {
+  const alternatives = [...new Set(roots)].sort((a, b) => b.length - a.length).join("|");
+  // A surrogate may also follow a URL-encoded separator (`%3AAWS_ACCOUNT_001` in `arn%3Aaws…`).
+  const pattern = new RegExp(`(?:(?<![A-Za-z0-9_])|(?<=%[0-9A-Fa-f]{2}))(?:${alternatives})(?:_[A-Z0-9]+)*?_\\d{3,}(?![A-Za-z0-9_])`, "g");
+  const couldStart = (tail: string) =>
+    /^[A-Z][A-Z0-9_]*$/.test(tail) && roots.some((root) => root.startsWith(tail) || tail.startsWith(`${root}_`));
 
   return {
     pattern,
     holdback(text, previousChar) {
-      const from = Math.max(0, text.length - window);
+      const from = Math.max(0, text.length - MAX_HOLD);
       for (let i = from; i < text.length; i++) {
         const code = text.charCodeAt(i);
         if (code < 65 || code > 90) continue; // surrogates start with A–Z
-        const before = i === 0 ? previousChar : text[i - 1]!;
-        if (before && WORD.test(before)) continue;
-        const tail = text.slice(i);
-        if (complete.test(tail) || starts.some((start) => start.startsWith(tail))) return text.length - i;
+        const before = i >= 3 ? text.slice(i - 3, i) : (previousChar + text.slice(0, i)).slice(-3);
+        if (before && WORD.test(before[before.length - 1]!) && !URL_ESCAPE_END.test(before)) continue;
+        if (couldStart(text.slice(i))) return text.length - i;
       }
       return 0;
     },
@@ -102,7 +109,7 @@ export class StreamingRestorer {
   private async emit(text: string): Promise<string> {
     if (text === "") return "";
     const before = this.lastEmitted;
-    this.lastEmitted = text[text.length - 1]!;
+    this.lastEmitted = (before + text).slice(-3);
     const restored = await restoreText(text, this.syntax, this.resolve, this.json, before);
     this.restoredText += restored;
     return restored;

@@ -1,0 +1,98 @@
+/**
+ * ARNs in every partition (aws, aws-cn, aws-us-gov, and the isolated ones). By default an ARN
+ * is masked by parts so the model can still read it: the account becomes the same
+ * AWS_ACCOUNT_NNN it is everywhere else, the resource name gets its own surrogate, and
+ * partition, service, region and resource type stay as they are:
+ *   arn:aws:iam::123456789012:role/deploy → arn:aws:iam::AWS_ACCOUNT_001:role/AWS_IAM_ROLE_001
+ * `ARN_MODE=whole` gives one AWS_ARN_NNN per ARN instead. AWS-owned ARNs (account `aws`,
+ * e.g. managed policies) name nothing of the user's and are left alone.
+ * `:` and `/` may also appear URL-encoded (%3A, %2F) or JSON-escaped (\/).
+ */
+import type { CatalogueEntry, Match } from "../types.ts";
+
+const SEP = "(?::|%3[Aa])";
+const RESOURCE_CHAR = String.raw`(?:[A-Za-z0-9_.+=@,*?$#!~-]|/|\\/|%2[Ff]|%3[Aa]|:)`;
+const ARN = new RegExp(
+  String.raw`(?<![A-Za-z0-9_])arn${SEP}(?<partition>aws(?:-cn|-us-gov|-iso|-iso-[a-z])?)${SEP}(?<service>[a-z0-9-]+)${SEP}(?<region>[a-z0-9-]*)${SEP}(?<account>\d{12}|aws|)${SEP}(?<resource>${RESOURCE_CHAR}+)`,
+  "g",
+);
+
+const ACCOUNT_PREFIX = "AWS_ACCOUNT";
+const ACCOUNT_PRIORITY = 10;
+
+/** Surrogate prefix for a resource name: AWS_<SERVICE>_<TYPE>, e.g. AWS_IAM_ROLE. */
+function resourcePrefix(service: string, resourceType: string | undefined): string {
+  if (service === "s3") return "AWS_S3_BUCKET";
+  const clean = (s: string) => s.toUpperCase().replace(/[^A-Z0-9]+/g, "_").replace(/^_|_$/g, "");
+  return `AWS_${clean(service)}_${resourceType ? clean(resourceType) : "RESOURCE"}`.slice(0, 48).replace(/_$/, "");
+}
+
+/** Where the resource's own name starts and ends inside the resource field, and its type. */
+function nameSpan(service: string, resource: string): { start: number; end: number; type?: string } | undefined {
+  if (service === "s3") {
+    // bucket or bucket/key: only the bucket is an identifier; object keys stay readable.
+    const slash = resource.search(/\/|\\\/|%2[Ff]/);
+    return { start: 0, end: slash === -1 ? resource.length : slash };
+  }
+  const separator = /\/|\\\/|%2[Ff]|:|%3[Aa]/g;
+  const first = separator.exec(resource);
+  if (!first) return { start: 0, end: resource.length };
+  const type = resource.slice(0, first.index);
+  // The name is the last path segment (IAM paths like role/service-role/name stay readable),
+  // except for qualified names such as function:name:alias, where it is the segment after the type.
+  if (first[0] === ":" || first[0].toLowerCase() === "%3a") {
+    const start = first.index + first[0].length;
+    const next = resource.slice(start).search(/:|%3[Aa]|\/|\\\/|%2[Ff]/);
+    return { start, end: next === -1 ? resource.length : start + next, type };
+  }
+  let lastEnd = first.index + first[0].length;
+  for (let m = separator.exec(resource); m; m = separator.exec(resource)) {
+    if (m[0] === ":" || m[0].toLowerCase() === "%3a") break;
+    if (m.index + m[0].length < resource.length) lastEnd = m.index + m[0].length;
+  }
+  const rest = resource.slice(lastEnd);
+  const stop = rest.search(/:|%3[Aa]/);
+  return { start: lastEnd, end: stop === -1 ? resource.length : lastEnd + stop, type };
+}
+
+export function arnEntries(mode: "parts" | "whole"): CatalogueEntry[] {
+  return [
+    {
+      type: "arn",
+      prefix: "AWS_ARN",
+      priority: 5,
+      hints: ["arn:", "arn%3"],
+      pattern: ARN,
+      expand(value, index, groups) {
+        const { service = "", account = "", resource = "" } = groups;
+        if (account === "aws") return []; // AWS-owned: nothing of the user's
+        // Trailing punctuation belongs to the sentence, not the ARN.
+        const trimmed = resource.replace(/[.,:;!?]+$/, "");
+        const resourceStart = value.length - resource.length;
+        const arnEnd = index + resourceStart + trimmed.length;
+        if (mode === "whole") return [{ start: index, end: arnEnd, type: "arn", prefix: "AWS_ARN", priority: 5 }];
+        const parts: Match[] = [];
+        if (account) {
+          const accountStart = index + value.lastIndexOf(account, resourceStart);
+          parts.push({ start: accountStart, end: accountStart + 12, type: "aws_account_id", prefix: ACCOUNT_PREFIX, priority: ACCOUNT_PRIORITY });
+        }
+        const span = nameSpan(service, trimmed);
+        if (span && span.end > span.start) {
+          const name = trimmed.slice(span.start, span.end);
+          // Wildcards and empty names are policy syntax, not identifiers.
+          if (/[A-Za-z0-9]/.test(name) && !/^[*?]+$/.test(name)) {
+            const prefix = resourcePrefix(service, span.type);
+            parts.push({
+              start: index + resourceStart + span.start,
+              end: index + resourceStart + span.end,
+              type: prefix.toLowerCase().replace(/^aws_/, "arn_"),
+              prefix,
+              priority: 5,
+            });
+          }
+        }
+        return parts;
+      },
+    },
+  ];
+}

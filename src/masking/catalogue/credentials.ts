@@ -1,0 +1,62 @@
+/** AWS credentials and account IDs. */
+import { contextBefore, type CatalogueEntry } from "../types.ts";
+
+const ACCESS_KEY_KINDS: [type: string, idPrefixes: string, prefix: string][] = [
+  ["aws_access_key_id", "AKIA|ASIA|ABIA|ACCA", "AWS_ACCESS_KEY"],
+  // Unique IDs of users, roles, groups… are 21 characters; access keys 20.
+  ["aws_role_id", "AROA", "AWS_ROLE_ID"],
+  ["aws_user_id", "AIDA", "AWS_USER_ID"],
+  ["aws_group_id", "AGPA", "AWS_GROUP_ID"],
+  ["aws_policy_id", "ANPA|ANVA", "AWS_POLICY_ID"],
+  ["aws_instance_profile_id", "AIPA", "AWS_INSTANCE_PROFILE_ID"],
+  ["aws_public_key_id", "APKA", "AWS_PUBLIC_KEY_ID"],
+];
+
+/** 12 digits are an account only with an account word nearby (or inside an ARN, see arn.ts). */
+const ACCOUNT_CONTEXT = /(account|owner|계정|aws_?id|principal|payer|--account)[^\n]{0,32}$/i;
+
+export const credentialEntries: CatalogueEntry[] = [
+  ...ACCESS_KEY_KINDS.map(([type, idPrefixes, prefix]) => ({
+    type,
+    prefix,
+    priority: 10,
+    hints: idPrefixes.split("|"),
+    pattern: new RegExp(`(?<![A-Z0-9])(?:${idPrefixes})[A-Z0-9]{16,17}(?![A-Z0-9])`, "g"),
+  })),
+  {
+    type: "aws_secret_access_key",
+    prefix: "AWS_SECRET_KEY",
+    priority: 10,
+    pattern:
+      /(?:secret_?access_?key|secretaccesskey|secret_?key|aws_?secret)(?:\\?["'])?\s*[:=]\s*(?:\\?["'])?(?<value>[A-Za-z0-9/+]{40})(?![A-Za-z0-9/+=])/gi,
+  },
+  {
+    type: "aws_session_token",
+    prefix: "AWS_SESSION_TOKEN",
+    priority: 10,
+    hints: ["IQoJb3JpZ2luX2Vj", "FwoGZXIvYXdzE"],
+    // Modern STS tokens start IQoJ…, older ones FwoG…; both are long base64 runs.
+    pattern: /(?:IQoJb3JpZ2luX2Vj|FwoGZXIvYXdzE)(?:[A-Za-z0-9/+]|\\\/){40,}={0,2}/g,
+  },
+  {
+    type: "aws_session_token",
+    prefix: "AWS_SESSION_TOKEN",
+    priority: 11,
+    pattern: /(?:session_?token|security_?token|x-amz-security-token)(?:\\?["'])?\s*[:=]\s*(?:\\?["'])?(?<value>(?:[A-Za-z0-9/+]|%2[Bb]|%2[Ff]|%3[Dd]){40,}={0,2})/gi,
+  },
+  {
+    type: "aws_account_id",
+    prefix: "AWS_ACCOUNT",
+    priority: 12,
+    pattern: /(?<![0-9A-Za-z_])\d{12}(?![0-9A-Za-z_])/g,
+    validate: (_value, text, index) => contextBefore(text, index, ACCOUNT_CONTEXT),
+  },
+  {
+    // ECR registry hosts spell the account: mask it as the same AWS_ACCOUNT as elsewhere.
+    type: "aws_account_id",
+    prefix: "AWS_ACCOUNT",
+    priority: 12,
+    hints: [".dkr.ecr."],
+    pattern: /(?<![A-Za-z0-9_])(?<value>\d{12})(?=\.dkr\.ecr\.)/g,
+  },
+];

@@ -1,0 +1,34 @@
+/** The built-in catalogue: every type the proxy masks, assembled for one ARN mode. */
+import { SURROGATE_ROOTS, type CatalogueEntry } from "../types.ts";
+import { arnEntries } from "./arn.ts";
+import { credentialEntries } from "./credentials.ts";
+import { ec2Entries } from "./ec2.ts";
+import { endpointEntries } from "./endpoints.ts";
+import { networkEntries } from "./network.ts";
+import { secretEntries } from "./secrets.ts";
+
+/**
+ * Text that already looks like one of our surrogates (a user typing `AWS_EC2_001`) is masked
+ * as a type of its own, so it comes back exactly as typed and never as someone's instance ID.
+ */
+export function literalSurrogateEntry(roots: readonly string[]): CatalogueEntry {
+  return {
+    type: "literal_surrogate",
+    prefix: "LITERAL",
+    priority: 0,
+    hints: roots.map((root) => `${root}_`),
+    pattern: new RegExp(`(?<![A-Za-z0-9_])(?:${roots.join("|")})(?:_[A-Z0-9]+)*_\\d{3,}(?![A-Za-z0-9_])`, "g"),
+  };
+}
+
+export function builtInCatalogue(arnMode: "parts" | "whole"): CatalogueEntry[] {
+  return [
+    literalSurrogateEntry(SURROGATE_ROOTS),
+    ...secretEntries,
+    ...arnEntries(arnMode),
+    ...credentialEntries,
+    ...endpointEntries,
+    ...ec2Entries,
+    ...networkEntries,
+  ];
+}

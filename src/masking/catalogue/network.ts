@@ -1,0 +1,50 @@
+/**
+ * IP addresses. Policy: public IPv4 and IPv6 are masked, documentation ranges included
+ * (people paste examples); private, loopback, link-local (169.254.169.254, fe80::),
+ * carrier-grade NAT, unique-local and multicast addresses are not: they identify nothing and
+ * fill every Docker paste. Version strings (`v1.2.3.4`, `version 1.2.3.4`) are not addresses.
+ */
+import { contextBefore, type CatalogueEntry } from "../types.ts";
+
+function isPublicIpv4(value: string): boolean {
+  const octets = value.split(".").map(Number);
+  if (octets.some((octet, i) => octet > 255 || (value.split(".")[i]!.length > 1 && value.split(".")[i]!.startsWith("0")))) return false;
+  const [a, b] = octets as [number, number];
+  if (a === 0 || a === 10 || a === 127 || a >= 224) return false;
+  if (a === 172 && b >= 16 && b <= 31) return false;
+  if (a === 192 && b === 168) return false;
+  if (a === 169 && b === 254) return false;
+  if (a === 100 && b >= 64 && b <= 127) return false;
+  return true;
+}
+
+/** A real IPv6 address (8 groups, or fewer with exactly one `::`) in 2000::/3. */
+function isPublicIpv6(value: string): boolean {
+  const halves = value.split("::");
+  if (halves.length > 2) return false;
+  const groups = halves.flatMap((half) => (half === "" ? [] : half.split(":")));
+  if (groups.some((group) => !/^[0-9a-fA-F]{1,4}$/.test(group))) return false;
+  if (halves.length === 1 ? groups.length !== 8 : groups.length > 7) return false;
+  if (groups.length < 3) return false; // `a::b` is more often code than an address
+  const first = parseInt(halves[0] === "" ? "0" : groups[0]!, 16);
+  return first >= 0x2000 && first <= 0x3fff;
+}
+
+export const networkEntries: CatalogueEntry[] = [
+  {
+    type: "ipv4_public",
+    prefix: "IP_V4",
+    priority: 30,
+    pattern: /(?<![0-9A-Za-z_.])(?:\d{1,3}\.){3}\d{1,3}(?![0-9A-Za-z_]|\.\d)/g,
+    validate: (value, text, index) => isPublicIpv4(value) && !contextBefore(text, index, /(version|release|ver\.?)\s*[:=]?\s*$/i, 16),
+  },
+  {
+    type: "ipv6_public",
+    prefix: "IP_V6",
+    priority: 30,
+    hints: [":"],
+    // Permissive candidate; isPublicIpv6 decides. Times (12:30:45) and MACs fail validation.
+    pattern: /(?<![0-9A-Za-z_:.])(?:[0-9a-fA-F]{1,4}|:)(?::[0-9a-fA-F]{0,4}){2,7}(?![0-9A-Za-z_:]|\.\d)/g,
+    validate: (value) => isPublicIpv6(value),
+  },
+];

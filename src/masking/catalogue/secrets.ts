@@ -1,0 +1,67 @@
+/** Secrets that are not AWS's: private keys, vendor tokens, JWTs, passwords, assigned secrets. */
+import { type CatalogueEntry } from "../types.ts";
+
+const token = (type: string, prefix: string, hints: string[], pattern: RegExp, priority = 8): CatalogueEntry => ({
+  type,
+  prefix,
+  priority,
+  hints,
+  pattern,
+});
+
+/** Values that name a secret without being one: placeholders, lookups, code. */
+function isRealSecretValue(value: string): boolean {
+  if (/^(true|false|null|none|nil|undefined|required|optional|string|secret|password|changeme|example|xxx+|\*+|\.+)$/i.test(value)) return false;
+  if (/^[$%{<]/.test(value)) return false; // ${VAR}, %(name)s, {{ template }}, <placeholder>
+  if (/^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)+$/.test(value)) return false; // config.password, os.environ
+  if (/^[A-Z][A-Z0-9_]*$/.test(value) && value.includes("_")) return false; // another variable's name
+  return /[A-Za-z0-9]/.test(value);
+}
+
+const SECRET_NAME = String.raw`[A-Za-z0-9_.-]*(?:secret|token|passw(?:or)?d|passwd|pwd|api[_-]?key|apikey|access[_-]?key|private[_-]?key|client[_-]?secret|credential|auth[_-]?key)[A-Za-z0-9_.-]*`;
+
+export const secretEntries: CatalogueEntry[] = [
+  {
+    type: "private_key",
+    prefix: "SECRET_PRIVATE_KEY",
+    priority: 1,
+    hints: ["PRIVATE KEY-----"],
+    pattern: /-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY-----(?:[\s\S]*?-----END (?:[A-Z0-9]+ )*PRIVATE KEY-----|(?:[A-Za-z0-9+/=\s]|\\[nr])+)/g,
+  },
+  token("github_token", "SECRET_GITHUB_TOKEN", ["gh", "github_pat_"], /(?<![A-Za-z0-9_])(?:gh[pousr]_[A-Za-z0-9]{36,255}|github_pat_[A-Za-z0-9_]{22,255})(?![A-Za-z0-9_])/g),
+  token("gitlab_token", "SECRET_GITLAB_TOKEN", ["glpat-", "gldt-", "glrt-"], /(?<![A-Za-z0-9_])gl(?:pat|dt|rt)-[A-Za-z0-9_-]{20,}(?![A-Za-z0-9_-])/g),
+  token("slack_token", "SECRET_SLACK_TOKEN", ["xox"], /(?<![A-Za-z0-9_])xox[abposr]-[A-Za-z0-9-]{10,}(?![A-Za-z0-9-])/g),
+  token("slack_webhook", "SECRET_SLACK_WEBHOOK", ["hooks.slack.com"], /(?<=hooks\.slack\.com\/services\/)T[A-Z0-9]+\/B[A-Z0-9]+\/[A-Za-z0-9]+/g),
+  token("stripe_key", "SECRET_STRIPE_KEY", ["_live_", "_test_"], /(?<![A-Za-z0-9_])(?:sk|rk|pk)_(?:live|test)_[A-Za-z0-9]{16,}(?![A-Za-z0-9])/g),
+  token("anthropic_key", "SECRET_ANTHROPIC_KEY", ["sk-ant-"], /(?<![A-Za-z0-9_])sk-ant-[A-Za-z0-9_-]{20,}(?![A-Za-z0-9_-])/g),
+  token("openai_key", "SECRET_OPENAI_KEY", ["sk-"], /(?<![A-Za-z0-9_-])sk-(?!ant-)(?:proj-|svcacct-|admin-)?[A-Za-z0-9_-]{32,}(?![A-Za-z0-9_-])/g, 9),
+  token("jwt", "SECRET_JWT", ["eyJ"], /(?<![A-Za-z0-9_-])eyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}(?![A-Za-z0-9_-])/g),
+  token("s3_presigned_signature", "SECRET_AWS_SIGNATURE", ["X-Amz-Signature", "x-amz-signature"], /(?<=[Xx]-[Aa]mz-[Ss]ignature=)[0-9a-f]{64}(?![0-9a-f])/g),
+  {
+    type: "url_password",
+    prefix: "SECRET_PASSWORD",
+    priority: 8,
+    hints: ["://"],
+    // Greedy up to the last `@` of the authority: passwords may contain `@` themselves.
+    pattern: /(?<![A-Za-z0-9+.-])[A-Za-z][A-Za-z0-9+.-]*:\/\/[^\s:/@"'<>]+:(?<value>[^\s/"'<>]+)@/g,
+    validate: (value) => isRealSecretValue(value),
+  },
+  {
+    type: "bearer_token",
+    prefix: "SECRET_BEARER_TOKEN",
+    priority: 9,
+    hints: ["Bearer ", "bearer "],
+    pattern: /(?<=[Aa]uthorization(?:\\?["'])?\s*[:=]\s*(?:\\?["'])?[Bb]earer\s+)(?<value>[A-Za-z0-9._~+/-]{16,}=*)/g,
+  },
+  {
+    // KEY=value in .env, key: value in YAML, "key": "value" in JSON, key = "value" in code.
+    type: "assigned_secret",
+    prefix: "SECRET_VALUE",
+    priority: 40,
+    pattern: new RegExp(
+      String.raw`(?<![A-Za-z0-9_])${SECRET_NAME}(?:\\?["'])?[ \t]*(?::|=|:=|=>)[ \t]*(?:\\?["'])?(?<value>[^\s"'\x60,;()\[\]{}<>\\]{6,})`,
+      "gi",
+    ),
+    validate: (value) => isRealSecretValue(value),
+  },
+];

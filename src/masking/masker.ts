@@ -1,0 +1,109 @@
+/**
+ * Turns scanner matches into surrogates through the store (one round trip per call, however
+ * many texts), and restores surrogates the tenant's store knows. Anything that merely looks
+ * like a surrogate is left as it is and reported as unknown: the model invented it.
+ */
+import type { MappingStore, MaskItem } from "../store/types.ts";
+import { builtInCatalogue } from "./catalogue/index.ts";
+import { Scanner } from "./scanner.ts";
+import { surrogateSyntax } from "./stream-restorer.ts";
+import { SURROGATE_ROOTS, type CatalogueEntry, type Match } from "./types.ts";
+
+export interface MaskedEntity {
+  type: string;
+  surrogate: string;
+  original: string;
+}
+
+export interface MaskResult {
+  masked: string[];
+  /** One per distinct original, in first-seen order. */
+  entities: MaskedEntity[];
+}
+
+export interface UnmaskResult {
+  texts: string[];
+  restored: { type: string; surrogate: string }[];
+  unknown: string[];
+}
+
+export interface MaskerOptions {
+  arnMode: "parts" | "whole";
+  extraEntries?: readonly CatalogueEntry[];
+}
+
+export class Masker {
+  readonly scanner: Scanner;
+  /** Every surrogate prefix root (AWS, SECRET, …, plus user patterns'). */
+  readonly roots: string[];
+  readonly surrogatePattern: RegExp;
+  private readonly typeByPrefix = new Map<string, string>();
+
+  constructor(
+    private readonly store: Pick<MappingStore, "getOrCreate" | "lookup">,
+    options: MaskerOptions,
+  ) {
+    const extra = options.extraEntries ?? [];
+    this.roots = [...new Set([...SURROGATE_ROOTS, ...extra.map((entry) => entry.prefix.split("_")[0]!)])];
+    const entries = builtInCatalogue(options.arnMode);
+    // The literal-surrogate entry must know user roots too.
+    entries[0] = { ...entries[0]!, pattern: new RegExp(`(?<![A-Za-z0-9_])(?:${this.roots.join("|")})(?:_[A-Z0-9]+)*_\\d{3,}(?![A-Za-z0-9_])`, "g"), hints: this.roots.map((root) => `${root}_`) };
+    this.scanner = new Scanner([...entries, ...extra]);
+    for (const entry of this.scanner.entries) this.typeByPrefix.set(entry.prefix, entry.type);
+    this.surrogatePattern = surrogateSyntax(this.roots).pattern;
+  }
+
+  async maskTexts(tenant: string, texts: readonly string[]): Promise<MaskResult> {
+    const matches = texts.map((text) => this.scanner.scan(text));
+    const items: MaskItem[] = [];
+    const indexByOriginal = new Map<string, number>();
+    matches.forEach((list, t) => {
+      for (const match of list) {
+        const original = texts[t]!.slice(match.start, match.end);
+        if (!indexByOriginal.has(original)) {
+          indexByOriginal.set(original, items.length);
+          items.push({ type: match.type, prefix: match.prefix, original });
+        }
+      }
+    });
+    if (items.length === 0) return { masked: [...texts], entities: [] };
+    const surrogates = await this.store.getOrCreate(tenant, items);
+    const masked = texts.map((text, t) => replaceMatches(text, matches[t]!, (original) => surrogates[indexByOriginal.get(original)!]!));
+    return { masked, entities: items.map((item, i) => ({ type: item.type, surrogate: surrogates[i]!, original: item.original })) };
+  }
+
+  async unmaskTexts(tenant: string, texts: readonly string[]): Promise<UnmaskResult> {
+    const found = new Set<string>();
+    for (const text of texts) for (const m of text.matchAll(this.surrogatePattern)) found.add(m[0]);
+    if (found.size === 0) return { texts: [...texts], restored: [], unknown: [] };
+    const surrogates = [...found];
+    const originals = await this.store.lookup(tenant, surrogates);
+    const known = new Map<string, string>();
+    const unknown: string[] = [];
+    surrogates.forEach((surrogate, i) => (originals[i] === undefined ? unknown.push(surrogate) : known.set(surrogate, originals[i]!)));
+    return {
+      texts: texts.map((text) => (known.size === 0 ? text : text.replace(this.surrogatePattern, (s) => known.get(s) ?? s))),
+      restored: [...known.keys()].map((surrogate) => ({ type: this.typeOf(surrogate), surrogate })),
+      unknown,
+    };
+  }
+
+  /** The catalogue type a surrogate's prefix belongs to (ARN resource prefixes are dynamic). */
+  typeOf(surrogate: string): string {
+    const prefix = surrogate.replace(/_\d+$/, "");
+    return this.typeByPrefix.get(prefix) ?? prefix.toLowerCase();
+  }
+}
+
+/** Builds the output in one pass: slices between matches joined once, never re-scanning. */
+function replaceMatches(text: string, matches: readonly Match[], surrogateOf: (original: string) => string): string {
+  if (matches.length === 0) return text;
+  const parts: string[] = [];
+  let last = 0;
+  for (const match of matches) {
+    parts.push(text.slice(last, match.start), surrogateOf(text.slice(match.start, match.end)));
+    last = match.end;
+  }
+  parts.push(text.slice(last));
+  return parts.join("");
+}

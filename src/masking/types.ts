@@ -1,0 +1,47 @@
+/** The shapes shared by the catalogue, the scanner and the masker. */
+
+/** One match: the span [start, end) of the text to replace, and what it is. */
+export interface Match {
+  start: number;
+  end: number;
+  type: string;
+  prefix: string;
+  priority: number;
+}
+
+/** A match that stands for several replacements (an ARN masked by parts). */
+export interface CompositeMatch extends Match {
+  parts: Match[];
+}
+
+export interface CatalogueEntry {
+  /** Stable type name, e.g. `ec2_instance`; used in logs, metrics and /v1/mask answers. */
+  type: string;
+  /**
+   * Global regex. When it has a named group `value`, only that group is masked (the rest is
+   * the context that made it sensitive, e.g. `password=`).
+   */
+  pattern: RegExp;
+  /** Surrogate prefix: `AWS_EC2` gives `AWS_EC2_001`. */
+  prefix: string;
+  /** Lower wins when two matches of the same length overlap. */
+  priority: number;
+  /** Literal strings of which at least one must occur for the pattern to be worth running. */
+  hints?: readonly string[];
+  /** Rejects a candidate: `value` is the span to mask, `index` its start in `text`. */
+  validate?: (value: string, text: string, index: number) => boolean;
+  /** Splits a match into parts to mask separately (ARNs, ECR hosts); empty = leave it alone. */
+  expand?: (value: string, index: number, groups: Record<string, string | undefined>) => Match[] | undefined;
+}
+
+/** The first segment of every surrogate prefix; restore recognises surrogates by these. */
+export const SURROGATE_ROOTS = ["AWS", "SECRET", "IP", "LITERAL"] as const;
+
+/** ASCII word boundaries: `\b` treats Korean particles as non-words only by accident. */
+export const LEFT = "(?<![A-Za-z0-9_])";
+export const RIGHT = "(?![A-Za-z0-9_])";
+
+/** Looks back `width` characters for a context word (case-insensitive). */
+export function contextBefore(text: string, index: number, pattern: RegExp, width = 48): boolean {
+  return pattern.test(text.slice(Math.max(0, index - width), index));
+}
