@@ -56,9 +56,14 @@ async function main(argv: string[]): Promise<number> {
   switch (command) {
     case "serve":
       return (await import("./server/serve.ts")).serve(process.env);
-    default:
-      process.stderr.write(`proxy ${command}: not implemented yet\n`);
-      return 2;
+    case "verify-setup":
+      return (await import("./cli/verify-setup.ts")).verifySetup(process.env, { json: !!values.json, offline: !!values.offline });
+    case "mask":
+    case "unmask":
+      return (await import("./cli/mask-command.ts")).maskCommand(command, process.env, {
+        jsonl: !!values.jsonl,
+        tenant: values.tenant ?? "default",
+      });
   }
 }
 

@@ -42,8 +42,10 @@ function forwardableRequestHeaders(from: Headers): Record<string, string> {
 
 export class Upstream {
   private readonly client: Anthropic;
+  private readonly apiKey: string;
 
   constructor(options: { baseURL: string; apiKey: string; timeoutMs?: number }) {
+    this.apiKey = options.apiKey;
     this.client = new Anthropic({
       baseURL: options.baseURL,
       apiKey: options.apiKey,
@@ -55,6 +57,8 @@ export class Upstream {
 
   async send(request: UpstreamRequest): Promise<UpstreamResponse> {
     const headers: Record<string, string> = forwardableRequestHeaders(request.clientHeaders);
+    // The SDK authenticates with a Bearer header; gateways such as LiteLLM often read x-api-key.
+    headers["x-api-key"] = this.apiKey;
     if (request.body !== undefined) headers["content-type"] = "application/json";
     try {
       const response = await this.client

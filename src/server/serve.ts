@@ -7,6 +7,10 @@ import { createLogger } from "../log.ts";
 import { resolveProxyKeys } from "../secrets.ts";
 import { VERSION } from "../version.ts";
 import { createApp } from "./app.ts";
+import { createServices, type Services } from "./services.ts";
+
+/** The address a local client (the claude child) uses to reach a server bound to `host`. */
+const connectHost = (host: string) => (host === "0.0.0.0" || host === "::" ? "127.0.0.1" : host.includes(":") ? `[${host}]` : host);
 
 export async function serve(env: Record<string, string | undefined>): Promise<number> {
   const loaded = loadConfig(env, { requireUpstreamKey: true });
@@ -28,8 +32,22 @@ export async function serve(env: Record<string, string | undefined>): Promise<nu
     logger.info("no PROXY_API_KEYS configured; using the generated key file (tenant 'default')", { key_file: keys.generatedFile });
   }
 
-  const app = createApp({ version: VERSION, keys: keys.keys, logger, maxBodyBytes: config.maxBodyBytes });
-  let server: ReturnType<typeof Bun.serve>;
+  let services: Services;
+  let server: ReturnType<typeof Bun.serve> | undefined;
+  try {
+    services = await createServices(config, logger, () => `http://${connectHost(config.host)}:${server?.port ?? config.port}`);
+  } catch (error) {
+    process.stderr.write(`Cannot start: ${(error as Error).message}\n`);
+    return 1;
+  }
+  const app = createApp({
+    version: VERSION,
+    keys: keys.keys,
+    logger,
+    maxBodyBytes: config.maxBodyBytes,
+    store: services.core.store,
+    services: services.app,
+  });
   try {
     server = Bun.serve({
       hostname: config.host,
@@ -42,14 +60,16 @@ export async function serve(env: Record<string, string | undefined>): Promise<nu
     });
   } catch (error) {
     process.stderr.write(`Cannot listen on ${config.host}:${config.port}: ${(error as Error).message}. Free the port or set HOST/PORT.\n`);
+    await services.close();
     return 1;
   }
-  logger.info("listening", { url: `http://${config.host}:${server.port}`, version: VERSION, tenants: keys.keys.length });
+  logger.info("listening", { url: `http://${config.host}:${server.port}`, version: VERSION, tenants: keys.keys.length, store: (await services.core.store.health()).engine });
 
   return new Promise<number>((resolveExit) => {
     const shutdown = async (signal: string) => {
       logger.info("shutting down", { signal });
-      await server.stop(false);
+      await server!.stop(false);
+      await services.close();
       resolveExit(0);
     };
     process.once("SIGTERM", () => void shutdown("SIGTERM"));

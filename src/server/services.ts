@@ -1,0 +1,70 @@
+/** Builds the proxy's services from configuration; `serve` and the tests share it. */
+import { MessagesService } from "../anthropic/messages-service.ts";
+import { ThinkingCache } from "../anthropic/thinking-cache.ts";
+import { Upstream } from "../anthropic/upstream.ts";
+import type { Config } from "../config.ts";
+import { createCore, type Core } from "../core.ts";
+import type { Logger } from "../log.ts";
+import { ClaudeRunner } from "../runner/claude-runner.ts";
+import { RunnerService } from "../runner/runner-service.ts";
+import type { AppServices } from "./app.ts";
+import { Metrics } from "./metrics.ts";
+import { maskHandlers } from "./routes/mask.ts";
+import { messagesHandlers } from "./routes/messages.ts";
+import { join } from "node:path";
+import { mkdirSync } from "node:fs";
+
+export interface Services {
+  core: Core;
+  app: AppServices;
+  runner: ClaudeRunner;
+  metrics: Metrics;
+  close(): Promise<void>;
+}
+
+export async function createServices(config: Config, logger: Logger, proxyUrl: () => string): Promise<Services> {
+  const core = await createCore(config);
+  const metrics = new Metrics();
+  const upstream = new Upstream({ baseURL: config.upstreamUrl, apiKey: config.anthropicApiKey ?? "" });
+  const messages = new MessagesService({
+    masker: core.masker,
+    store: core.store,
+    upstream,
+    syntax: core.syntax,
+    thinking: new ThinkingCache(),
+    logger,
+  });
+  const childHome = join(config.dataDir, "claude-home");
+  mkdirSync(childHome, { recursive: true, mode: 0o700 });
+  const runner = new ClaudeRunner({
+    claudeBin: config.claudeBin,
+    timeoutMs: config.claudeTimeoutMs,
+    maxConcurrency: config.claudeMaxConcurrency,
+    proxyUrl,
+    childHome,
+    logger,
+  });
+  return {
+    core,
+    runner,
+    metrics,
+    app: {
+      messages: messagesHandlers({
+        messages,
+        upstream,
+        maxBodyBytes: config.maxBodyBytes,
+        onStats: (_route, stats) => {
+          for (const [type, count] of Object.entries(stats.masked)) metrics.entitiesMasked.inc({ type }, count);
+          metrics.surrogatesRestored.inc(stats.restoredSurrogates);
+          metrics.unknownSurrogates.inc(stats.unknownSurrogates);
+        },
+      }),
+      mask: maskHandlers(core.masker),
+      runner: new RunnerService(runner, config.claudeWorkdirRoot),
+    },
+    async close() {
+      runner.killAll();
+      await core.close();
+    },
+  };
+}

@@ -1,0 +1,394 @@
+/**
+ * /v1/messages end to end: the real @anthropic-ai/sdk → the proxy on a real socket → the
+ * scripted upstream, which records every body it receives.
+ */
+import Anthropic from "@anthropic-ai/sdk";
+import { afterAll, beforeAll, beforeEach, describe, expect, test } from "bun:test";
+import { respond, startScriptedUpstream, type ScriptedUpstream } from "../fixtures/scripted-upstream.ts";
+import { encodeSse, finalMessage, messageEvents, seededRandom } from "../fixtures/sse-builder.ts";
+import { startCuttingUpstream } from "../fixtures/cutting-upstream.ts";
+import { startTestProxy, type TestProxy } from "../helpers/test-proxy.ts";
+
+/** The wire fields of a Message, without the SDK's own helper fields (parsed_output, __json_buf). */
+function wireFields(message: Anthropic.Message) {
+  const { id, type, role, model, stop_reason, stop_sequence, usage } = message;
+  const content = message.content.map((block) => {
+    const { parsed_output: _p, __json_buf: _j, ...rest } = block as any;
+    return rest;
+  });
+  return { id, type, role, model, content, stop_reason, stop_sequence, usage };
+}
+
+const INSTANCE = "i-0a1b2c3d4e5f67890";
+const ACCOUNT = "123456789012";
+const ACCESS_KEY = "AKIAIOSFODNN7EXAMPLE";
+const ROLE = "deploy-prod";
+const ROLE_ARN = `arn:aws:iam::${ACCOUNT}:role/${ROLE}`;
+const PASSWORD = 'p@ss"w0rd\\한글';
+const ORIGINALS = [INSTANCE, ACCOUNT, ACCESS_KEY, ROLE_ARN];
+
+let upstream: ScriptedUpstream;
+let proxy: TestProxy;
+let client: Anthropic;
+
+beforeAll(async () => {
+  upstream = await startScriptedUpstream();
+  proxy = await startTestProxy({ upstreamUrl: upstream.url });
+  client = new Anthropic({ baseURL: proxy.url, apiKey: proxy.key, maxRetries: 0 });
+});
+afterAll(async () => {
+  await proxy.stop();
+  await upstream.stop();
+});
+beforeEach(() => upstream.reset());
+
+const upstreamSaw = () => upstream.requests.map((request) => request.bodyText).join("\n");
+function expectNoOriginalUpstream(originals = ORIGINALS) {
+  const seen = upstreamSaw();
+  for (const original of originals) expect(seen).not.toContain(original);
+}
+
+/** The tenant's surrogate for an original, via /v1/mask (same store, same mapping). */
+async function surrogateOf(original: string, key = proxy.key): Promise<string> {
+  const response = await fetch(`${proxy.url}/v1/mask`, {
+    method: "POST",
+    headers: { "x-api-key": key, "content-type": "application/json" },
+    body: JSON.stringify({ text: original }),
+  });
+  return ((await response.json()) as { text: string }).text;
+}
+
+const userTurn = `Why is ${INSTANCE} slow? Key ${ACCESS_KEY}, role ${ROLE_ARN}`;
+
+describe("JSON answers", () => {
+  test("the upstream sees surrogates only, the SDK gets originals, headers are forwarded", async () => {
+    const ec2 = await surrogateOf(INSTANCE);
+    expect(ec2).toBe("AWS_EC2_001");
+    upstream.script(respond.message({ content: [{ type: "text", text: `Restart ${ec2} in AWS_ACCOUNT_001 now.` }] }));
+    const message = await client.messages.create(
+      {
+        model: "m",
+        max_tokens: 100,
+        system: [{ type: "text", text: `Account ${ACCOUNT}` }],
+        messages: [{ role: "user", content: userTurn }],
+      },
+      { headers: { "anthropic-beta": "context-management-2025-06-27" }, query: { beta: "true" } },
+    );
+    expect(message.content).toEqual([{ type: "text", text: `Restart ${INSTANCE} in ${ACCOUNT} now.` } as any]);
+    expectNoOriginalUpstream();
+    const sent = upstream.requests[0]!;
+    expect(sent.path).toBe("/v1/messages?beta=true");
+    expect(sent.headers["anthropic-beta"]).toBe("context-management-2025-06-27");
+    expect(sent.headers["x-api-key"]).toBe("sk-ant-upstream-test-key-000000");
+    expect(sent.headers.authorization).toBe("Bearer sk-ant-upstream-test-key-000000");
+    expect(sent.json.system).toEqual([{ type: "text", text: "Account AWS_ACCOUNT_001" }]);
+    expect(sent.json.messages[0].content).toBe(
+      "Why is AWS_EC2_001 slow? Key AWS_ACCESS_KEY_001, role arn:aws:iam::AWS_ACCOUNT_001:role/AWS_IAM_ROLE_001",
+    );
+  });
+
+  test("unknown top-level fields, a system-role message and metadata pass through unmasked where structural", async () => {
+    upstream.script(respond.message({ content: [{ type: "text", text: "ok" }] }));
+    const body = {
+      model: "m",
+      max_tokens: 10,
+      context_management: { edits: [{ type: "clear_tool_uses_20250919" }] },
+      thinking: { type: "adaptive" },
+      metadata: { user_id: JSON.stringify({ device_id: "abc", session_id: "s-1" }) },
+      messages: [
+        { role: "system", content: [{ type: "text", text: `cwd has ${INSTANCE}` }] },
+        { role: "user", content: [{ type: "text", text: "hi", cache_control: { type: "ephemeral" } }] },
+      ],
+    };
+    const response = await fetch(`${proxy.url}/v1/messages`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${proxy.key}`, "content-type": "application/json", "anthropic-version": "2023-06-01" },
+      body: JSON.stringify(body),
+    });
+    expect(response.status).toBe(200);
+    const sent = upstream.requests[0]!.json;
+    expect(sent).toEqual({
+      ...body,
+      messages: [{ role: "system", content: [{ type: "text", text: "cwd has AWS_EC2_001" }] }, body.messages[1]],
+    });
+  });
+});
+
+describe("streamed answers", () => {
+  const toolInput = { command: "echo AWS_EC2_001 > out.txt", description: `Record it for AWS_ACCOUNT_001` };
+  const spec = {
+    content: [
+      { type: "thinking" as const, thinking: "The user means AWS_EC2_001 in AWS_ACCOUNT_001.", signature: "c2lnbmF0dXJl" },
+      { type: "text" as const, text: "인스턴스 AWS_EC2_001의 상태: AWS_ACCOUNT_001 계정. Unknown AWS_EC2_777 stays." },
+      { type: "tool_use" as const, id: "toolu_01", name: "Bash", input: toolInput },
+    ],
+    stop_reason: "tool_use",
+  };
+  const restored = finalMessage({
+    ...spec,
+    content: [
+      { type: "thinking", thinking: `The user means ${INSTANCE} in ${ACCOUNT}.`, signature: "c2lnbmF0dXJl" },
+      { type: "text", text: `인스턴스 ${INSTANCE}의 상태: ${ACCOUNT} 계정. Unknown AWS_EC2_777 stays.` },
+      { type: "tool_use", id: "toolu_01", name: "Bash", input: { command: `echo ${INSTANCE} > out.txt`, description: `Record it for ${ACCOUNT}` } },
+    ],
+  });
+  const wire = encodeSse(messageEvents(spec, { textChunk: 5, jsonChunk: 4 }));
+
+  test("messages.stream().finalMessage() gives the originals, thinking, text and tool input", async () => {
+    await surrogateOf(`${INSTANCE} ${ACCOUNT}`);
+    upstream.script(respond.sse(wire));
+    const message = await client.messages.stream({ model: "m", max_tokens: 100, messages: [{ role: "user", content: userTurn }] }).finalMessage();
+    expect(wireFields(message)).toEqual(restored as any);
+    expectNoOriginalUpstream();
+  });
+
+  test("create({stream: true}) yields one event per upstream event", async () => {
+    upstream.script(respond.sse(wire));
+    const stream = await client.messages.create({ model: "m", max_tokens: 100, stream: true, messages: [{ role: "user", content: "hi" }] });
+    const types: string[] = [];
+    for await (const event of stream) types.push(event.type);
+    // The SDK drops `ping`; every other event arrives once, in order (no tail was held at any stop).
+    expect(types).toEqual(messageEvents(spec, { textChunk: 5, jsonChunk: 4 }).map((event) => event.event).filter((type) => type !== "ping"));
+  });
+
+  test("1,000 random byte splits (inside surrogates, UTF-8 characters and \\u escapes) reassemble to the same message", async () => {
+    // An original that needs JSON escaping inside partial_json, and a Korean answer.
+    const secretSurrogate = (await surrogateOf(`DB_PASSWORD=${PASSWORD}x`)).replace("DB_PASSWORD=", "");
+    const unicodeSpec = {
+      content: [
+        { type: "text" as const, text: "비밀번호 \u00e9 AWS_EC2_001 → ok" },
+        { type: "tool_use" as const, id: "toolu_02", name: "Bash", input: { command: `mysql -p${secretSurrogate}`, note: "é\u2028AWS_EC2_001" } },
+      ],
+    };
+    const expected = finalMessage({
+      content: [
+        { type: "text", text: `비밀번호 \u00e9 ${INSTANCE} → ok` },
+        { type: "tool_use", id: "toolu_02", name: "Bash", input: { command: `mysql -p${PASSWORD}x`, note: `é\u2028${INSTANCE}` } },
+      ],
+    });
+    // JSON.stringify keeps é raw; force \u escapes into partial_json so splits can land inside them.
+    const text = encodeSse(messageEvents(unicodeSpec, { textChunk: 3, jsonChunk: 6 })).replace(/é/g, "\\u00e9");
+    const bytes = new TextEncoder().encode(text).length;
+    const random = seededRandom(20261124);
+    for (let i = 0; i < 1000; i++) {
+      const splits = Array.from({ length: 1 + Math.floor(random() * 6) }, () => Math.floor(random() * bytes));
+      upstream.script(respond.sse(text, { splits }));
+      const message = await client.messages.stream({ model: "m", max_tokens: 10, messages: [{ role: "user", content: "go" }] }).finalMessage();
+      expect(wireFields(message)).toEqual(expected as any);
+    }
+  }, 120_000);
+
+  test("a stream cut mid-way ends with an SSE error event, not a clean EOF", async () => {
+    const cutting = startCuttingUpstream(wire, Math.floor(wire.length / 2));
+    const cutProxy = await startTestProxy({ upstreamUrl: cutting.url });
+    try {
+      const response = await fetch(`${cutProxy.url}/v1/messages`, {
+        method: "POST",
+        headers: { "x-api-key": cutProxy.key, "content-type": "application/json" },
+        body: JSON.stringify({ model: "m", max_tokens: 10, stream: true, messages: [{ role: "user", content: "hi" }] }),
+      });
+      expect(response.status).toBe(200);
+      const text = await response.text();
+      expect(text.slice(text.lastIndexOf("event: "))).toBe(
+        'event: error\ndata: {"type":"error","error":{"type":"api_error","message":"The upstream stream ended unexpectedly; the answer is incomplete. Retry the request."}}\n\n',
+      );
+      expect(text).not.toContain("message_stop");
+      expect(text).toContain("event: message_start");
+    } finally {
+      await cutProxy.stop();
+      cutting.stop();
+    }
+  });
+
+  test("an upstream error event mid-stream reaches the client as it was", async () => {
+    const events = messageEvents({ content: [{ type: "text", text: "partial answer" }] }).slice(0, 4);
+    const errorEvent = 'event: error\ndata: {"type":"error","error":{"type":"overloaded_error","message":"Overloaded"}}\n\n';
+    upstream.script(respond.sse(encodeSse(events) + errorEvent));
+    const stream = client.messages.stream({ model: "m", max_tokens: 10, messages: [{ role: "user", content: "hi" }] });
+    await expect(stream.finalMessage()).rejects.toThrow("Overloaded");
+  });
+
+  test("a client that goes away aborts the upstream request", async () => {
+    let aborted = false;
+    upstream.script(respond.stall(() => (aborted = true)));
+    const controller = new AbortController();
+    const pending = fetch(`${proxy.url}/v1/messages`, {
+      method: "POST",
+      headers: { "x-api-key": proxy.key, "content-type": "application/json" },
+      body: JSON.stringify({ model: "m", max_tokens: 10, stream: true, messages: [{ role: "user", content: "hi" }] }),
+      signal: controller.signal,
+    }).catch(() => "aborted");
+    for (let i = 0; i < 100 && upstream.requests.length === 0; i++) await Bun.sleep(10);
+    controller.abort();
+    expect(await pending).toBe("aborted");
+    for (let i = 0; i < 200 && !aborted; i++) await Bun.sleep(10);
+    expect(aborted).toBe(true);
+  });
+});
+
+describe("conversations", () => {
+  test("tool round trip: the SDK's parsed input holds originals; the tool_result goes back masked with the same surrogates", async () => {
+    const ec2 = await surrogateOf(INSTANCE);
+    upstream.script(
+      respond.stream(
+        { content: [{ type: "tool_use", id: "toolu_9", name: "Bash", input: { command: `aws ec2 reboot-instances --instance-ids ${ec2}` } }], stop_reason: "tool_use" },
+        { jsonChunk: 3 },
+      ),
+    );
+    const first = await client.messages.stream({ model: "m", max_tokens: 10, messages: [{ role: "user", content: `reboot ${INSTANCE}` }] }).finalMessage();
+    const toolUse = first.content[0] as Anthropic.ToolUseBlock;
+    expect(toolUse.input).toEqual({ command: `aws ec2 reboot-instances --instance-ids ${INSTANCE}` });
+
+    upstream.script(respond.message({ content: [{ type: "text", text: "Done." }] }));
+    await client.messages.create({
+      model: "m",
+      max_tokens: 10,
+      messages: [
+        { role: "user", content: `reboot ${INSTANCE}` },
+        { role: "assistant", content: first.content },
+        { role: "user", content: [{ type: "tool_result", tool_use_id: "toolu_9", content: `{"StartingInstances":[{"InstanceId":"${INSTANCE}"}]}` }] },
+      ],
+    });
+    const second = upstream.requests[1]!.json;
+    expect(second.messages[1].content[0].input).toEqual({ command: `aws ec2 reboot-instances --instance-ids ${ec2}` });
+    expect(second.messages[2].content[0].content).toBe(`{"StartingInstances":[{"InstanceId":"${ec2}"}]}`);
+    expectNoOriginalUpstream([INSTANCE]);
+  });
+
+  test("thinking: restored for the client, then sent back byte-identical to what the upstream signed", async () => {
+    // The model wrote a look-alike of its own: masking the restored text alone would change it.
+    const signedThinking = `Check AWS_EC2_001 and also i-0fedcba9876543210 which I made up.`;
+    upstream.script(respond.stream({ content: [{ type: "thinking", thinking: signedThinking, signature: "U0lHTkVE" }, { type: "text", text: "ok" }] }));
+    const first = await client.messages.stream({ model: "m", max_tokens: 10, messages: [{ role: "user", content: `about ${INSTANCE}` }] }).finalMessage();
+    const thinking = first.content[0] as Anthropic.ThinkingBlock;
+    expect(thinking.thinking).toBe(`Check ${INSTANCE} and also i-0fedcba9876543210 which I made up.`);
+
+    upstream.script(respond.message({ content: [{ type: "text", text: "fine" }] }));
+    await client.messages.create({
+      model: "m",
+      max_tokens: 10,
+      messages: [
+        { role: "user", content: `about ${INSTANCE}` },
+        { role: "assistant", content: first.content },
+        { role: "user", content: "go on" },
+      ],
+    });
+    const resent = upstream.requests[1]!.json.messages[1].content[0];
+    expect(resent).toEqual({ type: "thinking", thinking: signedThinking, signature: "U0lHTkVE" });
+  });
+
+  test("prompt cache stability: the same conversation, and one extended by a turn, give byte-identical masked prefixes", async () => {
+    const turns: Anthropic.MessageParam[] = [
+      { role: "user", content: userTurn },
+      { role: "assistant", content: [{ type: "text", text: `Looking at ${INSTANCE}` }] },
+    ];
+    const send = async (messages: Anthropic.MessageParam[]) => {
+      upstream.script(respond.message({ content: [{ type: "text", text: "ok" }] }));
+      await client.messages.create({ model: "m", max_tokens: 10, system: `account ${ACCOUNT}`, messages });
+      return upstream.requests.at(-1)!.bodyText;
+    };
+    const once = await send(turns);
+    const twice = await send(turns);
+    expect(twice).toBe(once);
+    const extended = await send([...turns, { role: "user", content: `and ${ACCESS_KEY}?` }]);
+    const prefix = once.slice(0, once.lastIndexOf("]"));
+    expect(extended.startsWith(prefix)).toBe(true);
+  });
+
+  test("literal surrogates: text typed as AWS_EC2_001 comes back as typed, never as an instance ID", async () => {
+    await surrogateOf(INSTANCE); // AWS_EC2_001 is a real surrogate in this tenant
+    upstream.script((request) => {
+      const typed = request.json.messages[0].content as string;
+      return Response.json(finalMessage({ content: [{ type: "text", text: `You wrote ${typed.split(" ")[1]}` }] }));
+    });
+    const message = await client.messages.create({ model: "m", max_tokens: 10, messages: [{ role: "user", content: "literally AWS_EC2_001" }] });
+    expect(upstream.requests[0]!.json.messages[0].content).toMatch(/^literally LITERAL_\d{3}$/);
+    expect(message.content).toEqual([{ type: "text", text: "You wrote AWS_EC2_001" } as any]);
+  });
+});
+
+describe("other routes", () => {
+  test("count_tokens is masked before it leaves", async () => {
+    const result = await client.messages.countTokens({ model: "m", messages: [{ role: "user", content: userTurn }] });
+    expect(result.input_tokens).toBeGreaterThan(0);
+    expect(upstream.requests[0]!.path).toBe("/v1/messages/count_tokens");
+    expectNoOriginalUpstream();
+  });
+
+  test("models are passed through", async () => {
+    const page = await client.models.list();
+    expect(page.data.map((model) => model.id)).toEqual(["claude-sonnet-4-5"]);
+    const model = await client.models.retrieve("claude-opus-4-1");
+    expect(model.id).toBe("claude-opus-4-1");
+  });
+
+  test("/v1/mask never returns originals; /v1/unmask is tenant-scoped", async () => {
+    const masked = await fetch(`${proxy.url}/v1/mask`, {
+      method: "POST",
+      headers: { "x-api-key": proxy.key, "content-type": "application/json" },
+      body: JSON.stringify({ text: `${ACCESS_KEY} on ${INSTANCE}` }),
+    }).then((r) => r.json() as any);
+    expect(masked).toEqual({
+      text: "AWS_ACCESS_KEY_001 on AWS_EC2_001",
+      entities: [
+        { type: "aws_access_key_id", surrogate: "AWS_ACCESS_KEY_001" },
+        { type: "ec2_instance", surrogate: "AWS_EC2_001" },
+      ],
+    });
+    const unmask = (key: string) =>
+      fetch(`${proxy.url}/v1/unmask`, {
+        method: "POST",
+        headers: { "x-api-key": key, "content-type": "application/json" },
+        body: JSON.stringify({ text: masked.text }),
+      }).then((r) => r.json());
+    expect(await unmask(proxy.key)).toEqual({
+      text: `${ACCESS_KEY} on ${INSTANCE}`,
+      entities: [
+        { type: "aws_access_key_id", surrogate: "AWS_ACCESS_KEY_001" },
+        { type: "ec2_instance", surrogate: "AWS_EC2_001" },
+      ],
+    });
+    expect(await unmask(proxy.otherKey)).toEqual({ text: masked.text, entities: [] });
+  });
+});
+
+describe("upstream failures", () => {
+  test.each([
+    [429, "rate_limit_error", "Number of requests has exceeded your rate limit", { "retry-after": "17" }],
+    [529, "overloaded_error", "Overloaded", {}],
+    [500, "api_error", "Internal server error", {}],
+  ] as const)("HTTP %i passes through in Anthropic shape with its headers", async (status, type, message, headers) => {
+    upstream.script(respond.error(status, type, message, headers));
+    const response = await fetch(`${proxy.url}/v1/messages`, {
+      method: "POST",
+      headers: { "x-api-key": proxy.key, "content-type": "application/json" },
+      body: JSON.stringify({ model: "m", max_tokens: 10, messages: [{ role: "user", content: userTurn }] }),
+    });
+    expect(response.status).toBe(status);
+    expect(await response.json()).toEqual({ type: "error", error: { type, message }, request_id: "req_fixture_err" });
+    expect(response.headers.get("request-id")).toBe("req_fixture_json");
+    if ("retry-after" in headers) expect(response.headers.get("retry-after")).toBe("17");
+    expectNoOriginalUpstream();
+  });
+
+  test("an unreachable upstream → 502 api_error, nothing leaked in the message", async () => {
+    const closed = Bun.serve({ port: 0, fetch: () => new Response() });
+    const deadUrl = `http://127.0.0.1:${closed.port}`;
+    await closed.stop(true);
+    const dead = await startTestProxy({ upstreamUrl: deadUrl });
+    try {
+      const response = await fetch(`${dead.url}/v1/messages`, {
+        method: "POST",
+        headers: { "x-api-key": dead.key, "content-type": "application/json" },
+        body: JSON.stringify({ model: "m", max_tokens: 10, messages: [{ role: "user", content: userTurn }] }),
+      });
+      expect(response.status).toBe(502);
+      expect(await response.json()).toEqual({
+        type: "error",
+        error: { type: "api_error", message: "Cannot reach the upstream API; check ANTHROPIC_UPSTREAM_URL and the network, then retry." },
+      });
+    } finally {
+      await dead.stop();
+    }
+  });
+});

@@ -1,0 +1,61 @@
+/**
+ * The whole proxy in this process on a real socket (Bun.serve, port 0), configured like
+ * `serve` would be, with its own temp DATA_DIR (SQLite store) unless a STORE_URL is given.
+ */
+import { loadConfig } from "../../src/config.ts";
+import { createLogger } from "../../src/log.ts";
+import { createApp } from "../../src/server/app.ts";
+import { createServices, type Services } from "../../src/server/services.ts";
+import { tempDir } from "./proxy-process.ts";
+
+export interface TestProxy {
+  url: string;
+  /** Tenant `acme`'s key; `otherKey` belongs to tenant `globex`. */
+  key: string;
+  otherKey: string;
+  services: Services;
+  logs: string[];
+  stop(): Promise<void>;
+}
+
+export async function startTestProxy(options: { upstreamUrl: string; env?: Record<string, string> }): Promise<TestProxy> {
+  const key = "test-key-acme-0123456789";
+  const otherKey = "test-key-globex-9876543210";
+  const loaded = loadConfig({
+    DATA_DIR: tempDir("cmp-proxy-"),
+    ANTHROPIC_API_KEY: "sk-ant-upstream-test-key-000000",
+    ANTHROPIC_UPSTREAM_URL: options.upstreamUrl,
+    PROXY_API_KEYS: `acme:${key},globex:${otherKey}`,
+    LOG_LEVEL: "debug",
+    ...options.env,
+  });
+  if (!loaded.ok) throw new Error(loaded.problems.join("\n"));
+  const logs: string[] = [];
+  const logger = createLogger("debug", (line) => logs.push(line));
+  let port = 0;
+  const services = await createServices(loaded.config, logger, () => `http://127.0.0.1:${port}`);
+  const app = createApp({
+    version: "test",
+    keys: [
+      { tenant: "acme", key },
+      { tenant: "globex", key: otherKey },
+    ],
+    logger,
+    maxBodyBytes: loaded.config.maxBodyBytes,
+    store: services.core.store,
+    services: services.app,
+  });
+  const server = Bun.serve({ hostname: "127.0.0.1", port: 0, idleTimeout: 60, fetch: (request) => app.handle(request) });
+  port = server.port!;
+  return {
+    url: `http://127.0.0.1:${server.port}`,
+    key,
+    otherKey,
+    services,
+    logs,
+    async stop() {
+      await server.stop(true);
+      await services.close();
+    },
+  };
+}
