@@ -31,8 +31,11 @@ export class Scanner {
         if (entry.expand) {
           const parts = entry.expand(m[0], m.index, m.groups ?? {});
           if (!parts) continue;
-          // An AWS-owned ARN still claims its span, so nothing inside it is masked piecemeal.
-          candidates.push({ start: m.index, end: m.index + m[0].length, type: entry.type, prefix: entry.prefix, priority: entry.priority, parts });
+          // A composite claims its span up to its last part, so nothing inside it is masked
+          // piecemeal, while whatever follows its last part is still scanned by the others.
+          // With no parts (an AWS-owned ARN) it claims the whole match.
+          const end = parts.length ? Math.max(...parts.map((part) => part.end)) : m.index + m[0].length;
+          candidates.push({ start: m.index, end, type: entry.type, prefix: entry.prefix, priority: entry.priority, parts });
           continue;
         }
         candidates.push({ start, end: start + matched.length, type: entry.type, prefix: entry.prefix, priority: entry.priority });
@@ -49,19 +52,36 @@ function resolveOverlaps(candidates: Candidate[]): Match[] {
     (a, b) => b.end - b.start - (a.end - a.start) || a.priority - b.priority || (a.type < b.type ? -1 : a.type > b.type ? 1 : a.start - b.start),
   );
   const kept: Candidate[] = [];
-  // Kept intervals stay sorted by start, so each overlap test is a binary search.
-  for (const candidate of candidates) {
-    let lo = 0;
-    let hi = kept.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1;
-      if (kept[mid]!.start < candidate.start) lo = mid + 1;
-      else hi = mid;
+  const rejected: Candidate[] = [];
+  for (const candidate of candidates) (insertIfFree(kept, candidate) ? null : rejected.push(candidate));
+
+  // A composite (an ARN by parts) leaves the text between its parts readable, but a secret
+  // sitting there (in an IAM path, say) must still be masked.
+  const composites = kept.filter((match) => match.parts);
+  const inner: Candidate[] = [];
+  if (composites.length > 0) {
+    const taken = composites.flatMap((composite) => composite.parts!).sort((a, b) => a.start - b.start) as Candidate[];
+    for (const candidate of rejected) {
+      if (!composites.some((c) => candidate.start >= c.start && candidate.end <= c.end)) continue;
+      if (insertIfFree(taken, candidate)) inner.push(candidate);
     }
-    const before = kept[lo - 1];
-    const after = kept[lo];
-    if ((before && before.end > candidate.start) || (after && after.start < candidate.end)) continue;
-    kept.splice(lo, 0, candidate);
   }
-  return kept.flatMap((match) => (match.parts ? match.parts : [match]));
+  const result = kept.flatMap((match) => (match.parts ? match.parts : [match]));
+  return inner.length ? [...result, ...inner].sort((a, b) => a.start - b.start) : result;
+}
+
+/** Inserts into a start-sorted list of disjoint intervals if it overlaps none (binary search). */
+function insertIfFree(list: Candidate[], candidate: Candidate): boolean {
+  let lo = 0;
+  let hi = list.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (list[mid]!.start < candidate.start) lo = mid + 1;
+    else hi = mid;
+  }
+  const before = list[lo - 1];
+  const after = list[lo];
+  if ((before && before.end > candidate.start) || (after && after.start < candidate.end)) return false;
+  list.splice(lo, 0, candidate);
+  return true;
 }

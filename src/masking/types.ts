@@ -37,8 +37,11 @@ export interface CatalogueEntry {
 /** The first segment of every surrogate prefix; restore recognises surrogates by these. */
 export const SURROGATE_ROOTS = ["AWS", "SECRET", "IP", "LITERAL"] as const;
 
-/** ASCII word boundaries: `\b` treats Korean particles as non-words only by accident. */
-export const LEFT = "(?<![A-Za-z0-9_])";
+/**
+ * ASCII word boundaries (`\b` treats Korean particles as non-words only by accident). On the
+ * left, a URL escape such as `%2F` also counts as a boundary: `%2Fi-0abc…` holds an ID.
+ */
+export const LEFT = "(?:(?<![A-Za-z0-9_])|(?<=%[0-9A-Fa-f]{2}))";
 export const RIGHT = "(?![A-Za-z0-9_])";
 
 /** Looks back `width` characters for a context word (case-insensitive). */

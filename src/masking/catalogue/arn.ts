@@ -8,12 +8,12 @@
  * e.g. managed policies) name nothing of the user's and are left alone.
  * `:` and `/` may also appear URL-encoded (%3A, %2F) or JSON-escaped (\/).
  */
-import type { CatalogueEntry, Match } from "../types.ts";
+import { LEFT, type CatalogueEntry, type Match } from "../types.ts";
 
 const SEP = "(?::|%3[Aa])";
 const RESOURCE_CHAR = String.raw`(?:[A-Za-z0-9_.+=@,*?$#!~-]|/|\\/|%2[Ff]|%3[Aa]|:)`;
 const ARN = new RegExp(
-  String.raw`(?<![A-Za-z0-9_])arn${SEP}(?<partition>aws(?:-cn|-us-gov|-iso|-iso-[a-z])?)${SEP}(?<service>[a-z0-9-]+)${SEP}(?<region>[a-z0-9-]*)${SEP}(?<account>\d{12}|aws|)${SEP}(?<resource>${RESOURCE_CHAR}+)`,
+  String.raw`${LEFT}arn${SEP}(?<partition>aws(?:-cn|-us-gov|-iso|-iso-[a-z])?)${SEP}(?<service>[a-z0-9-]+)${SEP}(?<region>[a-z0-9-]*)${SEP}(?<account>\d{12}|aws|)${SEP}(?<resource>(?:(?!arn(?::|%3[Aa]))${RESOURCE_CHAR})+)`,
   "g",
 );
 
@@ -55,6 +55,15 @@ function nameSpan(service: string, resource: string): { start: number; end: numb
   return { start: lastEnd, end: stop === -1 ? resource.length : lastEnd + stop, type };
 }
 
+/** Drops trailing separators, escapes (`%2F`, `\/`) and punctuation from a resource name. */
+function trimName(name: string): string {
+  for (;;) {
+    const next = name.replace(/(?:%[0-9A-Fa-f]{2}|\\\/|[^A-Za-z0-9])$/, "");
+    if (next === name) return name;
+    name = next;
+  }
+}
+
 export function arnEntries(mode: "parts" | "whole"): CatalogueEntry[] {
   return [
     {
@@ -77,6 +86,9 @@ export function arnEntries(mode: "parts" | "whole"): CatalogueEntry[] {
           parts.push({ start: accountStart, end: accountStart + 12, type: "aws_account_id", prefix: ACCOUNT_PREFIX, priority: ACCOUNT_PRIORITY });
         }
         const span = nameSpan(service, trimmed);
+        // A surrogate must end on a letter or digit boundary to be found again on restore:
+        // trailing `=`, `-`, `*`… stay outside the masked name.
+        if (span) span.end = span.start + trimName(trimmed.slice(span.start, span.end)).length;
         if (span && span.end > span.start) {
           const name = trimmed.slice(span.start, span.end);
           // Wildcards and empty names are policy syntax, not identifiers.

@@ -21,7 +21,7 @@ export const credentialEntries: CatalogueEntry[] = [
     prefix,
     priority: 10,
     hints: idPrefixes.split("|"),
-    pattern: new RegExp(`(?<![A-Z0-9])(?:${idPrefixes})[A-Z0-9]{16,17}(?![A-Z0-9])`, "g"),
+    pattern: new RegExp(`(?:(?<![A-Z0-9])|(?<=%[0-9A-Fa-f]{2}))(?:${idPrefixes})[A-Z0-9]{16,17}(?![A-Z0-9])`, "g"),
   })),
   {
     type: "aws_secret_access_key",

@@ -1,6 +1,8 @@
 /** AWS host names and name-like identifiers that only context makes recognisable. */
 import { contextBefore, type CatalogueEntry } from "../types.ts";
 
+/** Not inside a longer host name; a URL escape (`%2F`) before it counts as a boundary. */
+const HOST_START = "(?:(?<![A-Za-z0-9.-])|(?<=%[0-9A-Fa-f]{2}))";
 const HOST_END = "(?![A-Za-z0-9.-]*[A-Za-z0-9])";
 const REGION = "[a-z]{2}(?:-gov|-iso[a-z]?)?-[a-z]+-\\d";
 const BUCKET = "[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]";
@@ -10,7 +12,7 @@ const host = (type: string, prefix: string, hint: string, body: string): Catalog
   prefix,
   priority: 15,
   hints: [hint],
-  pattern: new RegExp(`(?<![A-Za-z0-9.-])${body}(?:\\.cn)?${HOST_END}`, "g"),
+  pattern: new RegExp(`${HOST_START}${body}(?:\\.cn)?${HOST_END}`, "g"),
 });
 
 export const endpointEntries: CatalogueEntry[] = [
@@ -35,14 +37,14 @@ export const endpointEntries: CatalogueEntry[] = [
     prefix: "AWS_S3_BUCKET",
     priority: 15,
     hints: [".s3"],
-    pattern: new RegExp(`(?<![A-Za-z0-9.-])(?<value>${BUCKET})(?=\\.s3(?:[.-]${REGION}|-website[.-]${REGION}|\\.dualstack\\.${REGION}|-accelerate)?\\.amazonaws\\.com)`, "g"),
+    pattern: new RegExp(`${HOST_START}(?<value>${BUCKET})(?=\\.s3(?:[.-]${REGION}|-website[.-]${REGION}|\\.dualstack\\.${REGION}|-accelerate)?\\.amazonaws\\.com)`, "g"),
   },
   {
     type: "s3_bucket",
     prefix: "AWS_S3_BUCKET",
     priority: 15,
     hints: ["s3.amazonaws.com/", "amazonaws.com/"],
-    pattern: new RegExp(`(?<![A-Za-z0-9.-])s3(?:[.-]${REGION})?\\.amazonaws\\.com(?:\\.cn)?(?:/|\\\\/)(?<value>${BUCKET})(?![a-z0-9.-]*[a-z0-9])`, "g"),
+    pattern: new RegExp(`${HOST_START}s3(?:[.-]${REGION})?\\.amazonaws\\.com(?:\\.cn)?(?:/|\\\\/)(?<value>${BUCKET})(?![a-z0-9.-]*[a-z0-9])`, "g"),
   },
   {
     type: "s3_bucket",

@@ -35,7 +35,8 @@ export const networkEntries: CatalogueEntry[] = [
     type: "ipv4_public",
     prefix: "IP_V4",
     priority: 30,
-    pattern: /(?<![0-9A-Za-z_.])(?:\d{1,3}\.){3}\d{1,3}(?![0-9A-Za-z_]|\.\d)/g,
+    // Not inside a longer dotted number (1.2.3.4.5), but a sentence's "." may precede it.
+    pattern: /(?:(?<![0-9A-Za-z_]|\d\.)|(?<=%[0-9A-Fa-f]{2}))(?:\d{1,3}\.){3}\d{1,3}(?![0-9A-Za-z_]|\.\d)/g,
     validate: (value, text, index) => isPublicIpv4(value) && !contextBefore(text, index, /(version|release|ver\.?)\s*[:=]?\s*$/i, 16),
   },
   {

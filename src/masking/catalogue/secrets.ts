@@ -1,5 +1,5 @@
 /** Secrets that are not AWS's: private keys, vendor tokens, JWTs, passwords, assigned secrets. */
-import { type CatalogueEntry } from "../types.ts";
+import { LEFT, type CatalogueEntry } from "../types.ts";
 
 const token = (type: string, prefix: string, hints: string[], pattern: RegExp, priority = 8): CatalogueEntry => ({
   type,
@@ -18,6 +18,8 @@ function isRealSecretValue(value: string): boolean {
   return /[A-Za-z0-9]/.test(value);
 }
 
+/** Characters of an assigned value: not whitespace, quotes, separators, brackets or `&` (query strings). */
+const VALUE_CHAR = String.raw`[^\s"'\x60,;&()\[\]{}<>\\]`;
 const SECRET_NAME = String.raw`[A-Za-z0-9_.-]*(?:secret|token|passw(?:or)?d|passwd|pwd|api[_-]?key|apikey|access[_-]?key|private[_-]?key|client[_-]?secret|credential|auth[_-]?key)[A-Za-z0-9_.-]*`;
 
 export const secretEntries: CatalogueEntry[] = [
@@ -28,14 +30,14 @@ export const secretEntries: CatalogueEntry[] = [
     hints: ["PRIVATE KEY-----"],
     pattern: /-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY-----(?:[\s\S]*?-----END (?:[A-Z0-9]+ )*PRIVATE KEY-----|(?:[A-Za-z0-9+/=\s]|\\[nr])+)/g,
   },
-  token("github_token", "SECRET_GITHUB_TOKEN", ["gh", "github_pat_"], /(?<![A-Za-z0-9_])(?:gh[pousr]_[A-Za-z0-9]{36,255}|github_pat_[A-Za-z0-9_]{22,255})(?![A-Za-z0-9_])/g),
-  token("gitlab_token", "SECRET_GITLAB_TOKEN", ["glpat-", "gldt-", "glrt-"], /(?<![A-Za-z0-9_])gl(?:pat|dt|rt)-[A-Za-z0-9_-]{20,}(?![A-Za-z0-9_-])/g),
-  token("slack_token", "SECRET_SLACK_TOKEN", ["xox"], /(?<![A-Za-z0-9_])xox[abposr]-[A-Za-z0-9-]{10,}(?![A-Za-z0-9-])/g),
+  token("github_token", "SECRET_GITHUB_TOKEN", ["gh", "github_pat_"], /(?:(?<![A-Za-z0-9_])|(?<=%[0-9A-Fa-f]{2}))(?:gh[pousr]_[A-Za-z0-9]{36,255}|github_pat_[A-Za-z0-9_]{22,255})(?![A-Za-z0-9_])/g),
+  token("gitlab_token", "SECRET_GITLAB_TOKEN", ["glpat-", "gldt-", "glrt-"], /(?:(?<![A-Za-z0-9_])|(?<=%[0-9A-Fa-f]{2}))gl(?:pat|dt|rt)-[A-Za-z0-9_-]{20,}(?![A-Za-z0-9_-])/g),
+  token("slack_token", "SECRET_SLACK_TOKEN", ["xox"], /(?:(?<![A-Za-z0-9_])|(?<=%[0-9A-Fa-f]{2}))xox[abposr]-[A-Za-z0-9-]{10,}(?![A-Za-z0-9-])/g),
   token("slack_webhook", "SECRET_SLACK_WEBHOOK", ["hooks.slack.com"], /(?<=hooks\.slack\.com\/services\/)T[A-Z0-9]+\/B[A-Z0-9]+\/[A-Za-z0-9]+/g),
-  token("stripe_key", "SECRET_STRIPE_KEY", ["_live_", "_test_"], /(?<![A-Za-z0-9_])(?:sk|rk|pk)_(?:live|test)_[A-Za-z0-9]{16,}(?![A-Za-z0-9])/g),
-  token("anthropic_key", "SECRET_ANTHROPIC_KEY", ["sk-ant-"], /(?<![A-Za-z0-9_])sk-ant-[A-Za-z0-9_-]{20,}(?![A-Za-z0-9_-])/g),
-  token("openai_key", "SECRET_OPENAI_KEY", ["sk-"], /(?<![A-Za-z0-9_-])sk-(?!ant-)(?:proj-|svcacct-|admin-)?[A-Za-z0-9_-]{32,}(?![A-Za-z0-9_-])/g, 9),
-  token("jwt", "SECRET_JWT", ["eyJ"], /(?<![A-Za-z0-9_-])eyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}(?![A-Za-z0-9_-])/g),
+  token("stripe_key", "SECRET_STRIPE_KEY", ["_live_", "_test_"], /(?:(?<![A-Za-z0-9_])|(?<=%[0-9A-Fa-f]{2}))(?:sk|rk|pk)_(?:live|test)_[A-Za-z0-9]{16,}(?![A-Za-z0-9])/g),
+  token("anthropic_key", "SECRET_ANTHROPIC_KEY", ["sk-ant-"], /(?:(?<![A-Za-z0-9_])|(?<=%[0-9A-Fa-f]{2}))sk-ant-[A-Za-z0-9_-]{20,}(?![A-Za-z0-9_-])/g),
+  token("openai_key", "SECRET_OPENAI_KEY", ["sk-"], /(?:(?<![A-Za-z0-9_-])|(?<=%[0-9A-Fa-f]{2}))sk-(?!ant-)(?:proj-|svcacct-|admin-)?[A-Za-z0-9_-]{32,}(?![A-Za-z0-9_-])/g, 9),
+  token("jwt", "SECRET_JWT", ["eyJ"], /(?:(?<![A-Za-z0-9_-])|(?<=%[0-9A-Fa-f]{2}))eyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}(?![A-Za-z0-9_-])/g),
   token("s3_presigned_signature", "SECRET_AWS_SIGNATURE", ["X-Amz-Signature", "x-amz-signature"], /(?<=[Xx]-[Aa]mz-[Ss]ignature=)[0-9a-f]{64}(?![0-9a-f])/g),
   {
     type: "url_password",
@@ -59,7 +61,8 @@ export const secretEntries: CatalogueEntry[] = [
     prefix: "SECRET_VALUE",
     priority: 40,
     pattern: new RegExp(
-      String.raw`(?<![A-Za-z0-9_])${SECRET_NAME}(?:\\?["'])?[ \t]*(?::|=|:=|=>)[ \t]*(?:\\?["'])?(?<value>[^\s"'\x60,;()\[\]{}<>\\]{6,})`,
+      // The value ends at a delimiter (never mid-token) and is not a function call.
+      String.raw`${LEFT}${SECRET_NAME}(?:\\?["'])?[ \t]*(?::|=|:=|=>)[ \t]*(?:\\?["'])?(?<value>${VALUE_CHAR}{6,})(?!${VALUE_CHAR}|\()`,
       "gi",
     ),
     validate: (value) => isRealSecretValue(value),

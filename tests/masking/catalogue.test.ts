@@ -1,0 +1,187 @@
+/**
+ * The catalogue, type by type: realistic surroundings (JSON, YAML, logs, code, aws CLI output)
+ * with the exact masked output, and look-alikes that must stay as they are. Each case masks in
+ * a fresh tenant of a real SQLite store, so numbering starts at 001.
+ */
+import { afterAll, describe, expect, test } from "bun:test";
+import { Masker } from "../../src/masking/masker.ts";
+import { openStore } from "../../src/store/index.ts";
+import { tempDir } from "../helpers/proxy-process.ts";
+
+const store = await openStore({ url: `sqlite://${tempDir()}/m.db`, secret: "s".repeat(32), ttlMs: 3_600_000 });
+const masker = new Masker(store, { arnMode: "parts" });
+const wholeArns = new Masker(store, { arnMode: "whole" });
+afterAll(() => store.close());
+
+let tenantCounter = 0;
+async function mask(text: string, using = masker): Promise<string> {
+  const tenant = `case-${++tenantCounter}`;
+  const { masked } = await using.maskTexts(tenant, [text]);
+  // Every case also round-trips.
+  expect((await using.unmaskTexts(tenant, masked)).texts[0]).toBe(text);
+  return masked[0]!;
+}
+
+type Table = [type: string, positives: [input: string, output: string][], negatives: string[]][];
+
+const TABLE: Table = [
+  [
+    "ec2_instance",
+    [
+      ['{"InstanceId": "i-0a1b2c3d4e5f67890", "State": {"Name": "running"}}', '{"InstanceId": "AWS_EC2_001", "State": {"Name": "running"}}'],
+      ["2024-05-01T10:00:00Z ERROR health check failed for i-12345678 (retry 3)", "2024-05-01T10:00:00Z ERROR health check failed for AWS_EC2_001 (retry 3)"],
+      ['instance_id = "i-1234567890abcdef0"\n', 'instance_id = "AWS_EC2_001"\n'],
+      ["인스턴스 i-0a1b2c3d4e5f67890의 상태", "인스턴스 AWS_EC2_001의 상태"],
+    ],
+    ["semi-deadbeef is fine", "i-0a1b2c3d4e5f678901234 is too long", "xi-12345678", "i-1234567 is too short", "i-g2345678"],
+  ],
+  [
+    "vpc / subnet / sg",
+    [
+      ["VpcId: vpc-0a1b2c3d4e5f67890\nSubnetId: subnet-0123abcd", "VpcId: AWS_VPC_001\nSubnetId: AWS_SUBNET_001"],
+      ['{"GroupId": "sg-0123456789abcdef0", "VpcId": "vpc-12345678"}', '{"GroupId": "AWS_SG_001", "VpcId": "AWS_VPC_001"}'],
+      ["aws ec2 authorize-security-group-ingress --group-id sg-deadbeef --port 443", "aws ec2 authorize-security-group-ingress --group-id AWS_SG_001 --port 443"],
+    ],
+    ["vpc-0a1b2c3d4e5f6789 has 16 hex", "the vpc-peering doc", "subnet-mask 255.255.255.0"],
+  ],
+  [
+    "other EC2 resources",
+    [
+      ["ami-0abcdef1234567890 vol-0123456789abcdef0 snap-0123456789abcdef0", "AWS_AMI_001 AWS_EBS_VOLUME_001 AWS_EBS_SNAPSHOT_001"],
+      ["igw-0123abcd nat-0a1b2c3d4e5f67890 tgw-0123456789abcdef0 tgw-attach-0123456789abcdef0", "AWS_IGW_001 AWS_NAT_GW_001 AWS_TGW_001 AWS_TGW_ATTACHMENT_001"],
+      ['"NetworkInterfaceId": "eni-0a1b2c3d", "AllocationId": "eipalloc-0123456789abcdef0", "FileSystemId": "fs-0123abcd"', '"NetworkInterfaceId": "AWS_ENI_001", "AllocationId": "AWS_EIP_ALLOC_001", "FileSystemId": "AWS_EFS_001"'],
+      ["rtb-0123abcd acl-0123abcd vpce-0123456789abcdef0 pcx-0123abcd vpn-0123abcd cgw-0123abcd", "AWS_ROUTE_TABLE_001 AWS_NACL_001 AWS_VPC_ENDPOINT_001 AWS_VPC_PEERING_001 AWS_VPN_001 AWS_CGW_001"],
+    ],
+    ["key-12345678 is not a key pair id", "r-abc", "my-snap-shot"],
+  ],
+  [
+    "ARN by parts",
+    [
+      ['"Arn": "arn:aws:iam::123456789012:role/service-role/deploy-prod"', '"Arn": "arn:aws:iam::AWS_ACCOUNT_001:role/service-role/AWS_IAM_ROLE_001"'],
+      ['Resource: "arn:aws:s3:::my-data-bucket/*"', 'Resource: "arn:aws:s3:::AWS_S3_BUCKET_001/*"'],
+      ["FunctionArn arn:aws-cn:lambda:cn-north-1:012345678901:function:ingest:prod", "FunctionArn arn:aws-cn:lambda:cn-north-1:AWS_ACCOUNT_001:function:AWS_LAMBDA_FUNCTION_001:prod"],
+      ["arn:aws-us-gov:sqs:us-gov-west-1:123456789012:orders-queue.", "arn:aws-us-gov:sqs:us-gov-west-1:AWS_ACCOUNT_001:AWS_SQS_RESOURCE_001."],
+      ["key arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab", "key arn:aws:kms:us-east-1:AWS_ACCOUNT_001:key/AWS_KMS_KEY_001"],
+    ],
+    ["arn:aws:iam::aws:policy/AdministratorAccess", "see the arn: prefix", "arn:aws:s3:::*"],
+  ],
+  [
+    "account IDs in context",
+    [
+      ['{"Account": "012345678901", "UserId": "AIDAJQABLZS4A3QDU576Q"}', '{"Account": "AWS_ACCOUNT_001", "UserId": "AWS_USER_ID_001"}'],
+      ["OwnerId: 123456789012", "OwnerId: AWS_ACCOUNT_001"],
+      ["운영 계정 123456789012 에서 발생", "운영 계정 AWS_ACCOUNT_001 에서 발생"],
+      ["aws_account_id = 123456789012", "aws_account_id = AWS_ACCOUNT_001"],
+    ],
+    ["order 123456789012 shipped", "call +1 212345678901", "timestamp 1714557600123", "12345678901234"],
+  ],
+  [
+    "credentials",
+    [
+      ["AWS_ACCESS_KEY_ID=AKIAIOSFODNN7EXAMPLE\nAWS_SECRET_ACCESS_KEY=wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY", "AWS_ACCESS_KEY_ID=AWS_ACCESS_KEY_001\nAWS_SECRET_ACCESS_KEY=AWS_SECRET_KEY_001"],
+      ['{"AccessKeyId": "ASIAY34FZKBOKMUTVV7A", "SecretAccessKey": "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"}', '{"AccessKeyId": "AWS_ACCESS_KEY_001", "SecretAccessKey": "AWS_SECRET_KEY_001"}'],
+      ["aws_session_token = IQoJb3JpZ2luX2VjEJr//////////wEaCXVzLWVhc3QtMSJHMEUCIQD6EXAMPLEtokenTOKENtokenTOKEN1234567890abcdefgh==", "aws_session_token = AWS_SESSION_TOKEN_001"],
+    ],
+    ["AKIA is a prefix", "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY without a name", "sha1 3f786850e387550fdab836ed7e6dc881de23001b"],
+  ],
+  [
+    "endpoints and buckets",
+    [
+      ["host: mydb.c9akciq32.us-east-1.rds.amazonaws.com:5432", "host: AWS_RDS_ENDPOINT_001:5432"],
+      ["aws s3 cp s3://acme-prod-logs/2024/ . && curl https://acme-assets.s3.us-west-2.amazonaws.com/logo.png", "aws s3 cp s3://AWS_S3_BUCKET_001/2024/ . && curl https://AWS_S3_BUCKET_002.s3.us-west-2.amazonaws.com/logo.png"],
+      ['{"Bucket": "team-backups", "Key": "db.sql"}', '{"Bucket": "AWS_S3_BUCKET_001", "Key": "db.sql"}'],
+      ["https://a1b2c3d4e5.execute-api.eu-west-1.amazonaws.com/prod and d111111abcdef8.cloudfront.net", "https://AWS_APIGW_ENDPOINT_001/prod and AWS_CLOUDFRONT_DOMAIN_001"],
+      ["docker pull 123456789012.dkr.ecr.us-east-1.amazonaws.com/api:1.2", "docker pull AWS_ACCOUNT_001.dkr.ecr.us-east-1.amazonaws.com/api:1.2"],
+      ["ssh ec2-54-12-34-56.compute-1.amazonaws.com", "ssh AWS_EC2_DNS_001"],
+    ],
+    ["the bucket list", "mydb_backup", "logs/cluster-autoscaler", "dbconnection pool"],
+  ],
+  [
+    "IP addresses",
+    [
+      ["Connection from 54.239.28.85 port 443", "Connection from IP_V4_001 port 443"],
+      ['{"PublicIp": "203.0.113.25", "PrivateIp": "10.0.1.5"}', '{"PublicIp": "IP_V4_001", "PrivateIp": "10.0.1.5"}'],
+      ["listen [2600:1f18:abcd:1200::1]:443; doc 2001:db8::8a2e:370:7334", "listen [IP_V6_001]:443; doc IP_V6_002"],
+    ],
+    ["10.0.0.1 172.16.5.4 192.168.1.1 127.0.0.1 169.254.169.254 100.64.0.1", "fe80::1 ::1 fd00::1", "version 1.2.3.4", "v1.2.3.4", "12:30:45", "00:1a:2b:3c:4d:5e", "999.1.1.1"],
+  ],
+  [
+    "generic secrets",
+    [
+      ["-----BEGIN RSA PRIVATE KEY-----\nMIIEowIBAAKCAQEA1234\nabcd==\n-----END RSA PRIVATE KEY-----\nok", "SECRET_PRIVATE_KEY_001\nok"],
+      ["GITHUB_TOKEN: ghp_abcdefghijklmnopqrstuvwxyz0123456789", "GITHUB_TOKEN: SECRET_GITHUB_TOKEN_001"],
+      ["slack xoxb-123456789012-1234567890123-abcdefghijklmnop and glpat-abcdefghijklmnopqrst", "slack SECRET_SLACK_TOKEN_001 and SECRET_GITLAB_TOKEN_001"],
+      ["sk-ant-api03-abcdefghijklmnopqrstuvwxyz0123456789 and sk-proj-abcdefghijklmnopqrstuvwxyz0123456789ABCD", "SECRET_ANTHROPIC_KEY_001 and SECRET_OPENAI_KEY_001"],
+      ["Authorization: Bearer eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.dozjgNryP4J3jVmNHl0w5N_XgL0n3I9PlFUP0THsR8U", "Authorization: Bearer SECRET_JWT_001"],
+      ["DATABASE_URL=postgres://app:S3cr3t!@db.internal:5432/app", "DATABASE_URL=postgres://app:SECRET_PASSWORD_001@db.internal:5432/app"],
+      ["db:\n  password: hunter2hunter2\n  user: app", "db:\n  password: SECRET_VALUE_001\n  user: app"],
+      ['const STRIPE_SECRET = "sk_live_abcdefghijklmnop1234"', 'const STRIPE_SECRET = "SECRET_STRIPE_KEY_001"'],
+      ["GET /file?X-Amz-Credential=AKIAIOSFODNN7EXAMPLE%2F20240501&X-Amz-Signature=aeeed9bbccd4d02ee5c0109b86d86835f995330da4c265957d157751f604d404", "GET /file?X-Amz-Credential=SECRET_VALUE_001&X-Amz-Signature=SECRET_AWS_SIGNATURE_001"],
+    ],
+    ["password = getPassword()", "password: ${DB_PASSWORD}", "token: null", "api_key: config.apiKey", "the password field", "color: #deadbeef"],
+  ],
+  [
+    "escaped text",
+    [
+      ['"{\\"InstanceId\\":\\"i-0a1b2c3d4e5f67890\\"}"', '"{\\"InstanceId\\":\\"AWS_EC2_001\\"}"'],
+      ['"arn:aws:iam::123456789012:role\\/deploy"', '"arn:aws:iam::AWS_ACCOUNT_001:role\\/AWS_IAM_ROLE_001"'],
+      ["arn%3Aaws%3Aiam%3A%3A123456789012%3Arole%2Fdeploy", "arn%3Aaws%3Aiam%3A%3AAWS_ACCOUNT_001%3Arole%2FAWS_IAM_ROLE_001"],
+      ["s3%3A%2F%2Fmy-bucket%2Fkey", "s3%3A%2F%2FAWS_S3_BUCKET_001%2Fkey"],
+    ],
+    [],
+  ],
+  [
+    "literal surrogates",
+    [
+      ["I typed AWS_EC2_001 myself", "I typed LITERAL_001 myself"],
+      ["SECRET_VALUE_042 and IP_V4_1000", "LITERAL_001 and LITERAL_002"],
+      ["(AWS_IAM_ROLE_007)", "(LITERAL_001)"],
+    ],
+    ["HTTP_404", "MAX_RETRIES_100", "AWS_REGION", "AWS_EC2_01"],
+  ],
+];
+
+const LOOK_ALIKES = [
+  "commit 3f786850e387550fdab836ed7e6dc881de23001b",
+  "sha256:e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855",
+  "uuid 123e4567-e89b-12d3-a456-426614174000",
+  "version 2.14.1 and 10.0.19045",
+  "phone 010-1234-5678, order #1234567890",
+  "the dbadmin bucket-list of logs in the cluster",
+  "background: #ff00aa; color: rgb(1,2,3)",
+  "data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==",
+];
+
+for (const [type, positives, negatives] of TABLE) {
+  describe(type, () => {
+    test.each(positives)("masks %p", async (input, output) => expect(await mask(input)).toBe(output));
+    if (negatives.length) test.each(negatives)("leaves %p", async (input) => expect(await mask(input)).toBe(input));
+  });
+}
+
+test.each(LOOK_ALIKES)("look-alike stays intact: %p", async (input) => expect(await mask(input)).toBe(input));
+
+test("ARN_MODE=whole gives one surrogate per ARN", async () => {
+  expect(await mask("role arn:aws:iam::123456789012:role/deploy and arn:aws:s3:::b1/x, done", wholeArns)).toBe("role AWS_ARN_001 and AWS_ARN_002, done");
+});
+
+test("the account inside an ARN is the same surrogate as the account elsewhere", async () => {
+  expect(await mask("Account 123456789012 owns arn:aws:iam::123456789012:user/bob")).toBe("Account AWS_ACCOUNT_001 owns arn:aws:iam::AWS_ACCOUNT_001:user/AWS_IAM_USER_001");
+});
+
+test("overlapping candidates: the longest wins and nothing is left half-masked", async () => {
+  // Same span as an assigned secret: the more specific type (lower priority number) wins.
+  expect(await mask("api_key=AKIAIOSFODNN7EXAMPLE url=https://my-bucket.s3.amazonaws.com/key")).toBe(
+    "api_key=AWS_ACCESS_KEY_001 url=https://AWS_S3_BUCKET_001.s3.amazonaws.com/key",
+  );
+  // A longer assigned value swallows the bucket inside it: the whole value is hidden, nothing half-masked.
+  expect(await mask("token=s3://bucket-one/a")).toBe("token=SECRET_VALUE_001");
+});
+
+test("huge, binary-ish and invalid UTF-16 input is handled without a crash", async () => {
+  const huge = `${"a".repeat(5_000_000)} i-0a1b2c3d4e5f67890 ${"b:".repeat(2_500_000)}`;
+  const masked = await mask(huge);
+  expect(masked.length).toBe(huge.length - "i-0a1b2c3d4e5f67890".length + "AWS_EC2_001".length);
+  const binary = String.fromCharCode(...Array.from({ length: 4096 }, (_, i) => (i * 7919) % 65536)) + "\ud800 lone surrogate \udfff AKIAIOSFODNN7EXAMPLE";
+  expect((await mask(binary)).endsWith("\ud800 lone surrogate \udfff AWS_ACCESS_KEY_001")).toBe(true);
+});
