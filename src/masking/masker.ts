@@ -49,7 +49,9 @@ export class Masker {
     // The literal-surrogate entry must know user roots too.
     entries[0] = { ...entries[0]!, pattern: new RegExp(`(?<![A-Za-z0-9_])(?:${this.roots.join("|")})(?:_[A-Z0-9]+)*_\\d{3,}(?![A-Za-z0-9_])`, "g"), hints: this.roots.map((root) => `${root}_`) };
     this.scanner = new Scanner([...entries, ...extra]);
-    for (const entry of this.scanner.entries) this.typeByPrefix.set(entry.prefix, entry.type);
+    for (const entry of this.scanner.entries) {
+      for (const { type, prefix } of entry.family ?? [entry]) if (!this.typeByPrefix.has(prefix)) this.typeByPrefix.set(prefix, type);
+    }
     this.surrogatePattern = surrogateSyntax(this.roots).pattern;
   }
 

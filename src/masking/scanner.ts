@@ -10,20 +10,27 @@ interface Candidate extends Match {
 }
 
 export class Scanner {
-  constructor(readonly entries: readonly CatalogueEntry[]) {}
+  /** One regex over every entry's hints: a single pass tells which entries are worth running. */
+  private readonly hintPattern: RegExp | undefined;
+
+  constructor(readonly entries: readonly CatalogueEntry[]) {
+    const hints = [...new Set(entries.flatMap((entry) => entry.hints ?? []))].sort((a, b) => b.length - a.length);
+    this.hintPattern = hints.length === 0 ? undefined : new RegExp(hints.map((hint) => hint.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&")).join("|"), "g");
+  }
+
+  private presentHints(text: string): Set<string> {
+    const found = new Set<string>();
+    if (this.hintPattern) for (const match of text.matchAll(this.hintPattern)) found.add(match[0]);
+    return found;
+  }
 
   /** Non-overlapping matches in text order; composite matches are replaced by their parts. */
   scan(text: string): Match[] {
     const candidates: Candidate[] = [];
+    const present = this.presentHints(text);
     for (const entry of this.entries) {
-      if (entry.hints && !entry.hints.some((hint) => text.includes(hint))) continue;
-      const pattern = entry.pattern;
-      pattern.lastIndex = 0;
-      for (let m = pattern.exec(text); m; m = pattern.exec(text)) {
-        if (m[0].length === 0) {
-          pattern.lastIndex++;
-          continue;
-        }
+      if (entry.hints && !entry.hints.some((hint) => present.has(hint))) continue;
+      for (const m of entry.anchor ? anchoredMatches(entry, text) : allMatches(entry.pattern, text)) {
         const value = m.groups?.value;
         const start = value === undefined ? m.index : m.index + m[0].lastIndexOf(value);
         const matched = value ?? m[0];
@@ -38,10 +45,37 @@ export class Scanner {
           candidates.push({ start: m.index, end, type: entry.type, prefix: entry.prefix, priority: entry.priority, parts });
           continue;
         }
-        candidates.push({ start, end: start + matched.length, type: entry.type, prefix: entry.prefix, priority: entry.priority });
+        const kind = entry.classify ? entry.classify(m.groups ?? {}) : entry;
+        if (!kind) continue;
+        candidates.push({ start, end: start + matched.length, type: kind.type, prefix: kind.prefix, priority: entry.priority });
       }
     }
     return resolveOverlaps(candidates);
+  }
+}
+
+function* allMatches(pattern: RegExp, text: string): Generator<RegExpExecArray> {
+  pattern.lastIndex = 0;
+  for (let m = pattern.exec(text); m; m = pattern.exec(text)) {
+    if (m[0].length === 0) pattern.lastIndex++;
+    else yield m;
+  }
+}
+
+/** Runs the pattern only from a window before each occurrence of the entry's literal anchor. */
+function* anchoredMatches(entry: CatalogueEntry, text: string): Generator<RegExpExecArray> {
+  const { literal, lookbehind } = entry.anchor!;
+  const pattern = entry.pattern;
+  let searchedTo = 0;
+  for (let at = text.indexOf(literal); at !== -1; at = text.indexOf(literal, Math.max(at + 1, searchedTo))) {
+    pattern.lastIndex = Math.max(searchedTo, at - lookbehind);
+    for (let m = pattern.exec(text); m; m = pattern.exec(text)) {
+      if (m.index > at) break; // past this occurrence: the next anchor takes over
+      searchedTo = m.index + m[0].length;
+      if (m[0].length > 0) yield m;
+      pattern.lastIndex = Math.max(pattern.lastIndex, searchedTo);
+    }
+    searchedTo = Math.max(searchedTo, at + 1);
   }
 }
 

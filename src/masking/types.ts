@@ -28,8 +28,20 @@ export interface CatalogueEntry {
   priority: number;
   /** Literal strings of which at least one must occur for the pattern to be worth running. */
   hints?: readonly string[];
+  /**
+   * A literal every match contains, and how far before it a match may start. The scanner then
+   * runs the pattern only around each occurrence instead of over the whole text.
+   */
+  anchor?: { literal: string; lookbehind: number };
   /** Rejects a candidate: `value` is the span to mask, `index` its start in `text`. */
   validate?: (value: string, text: string, index: number) => boolean;
+  /**
+   * For a family of types sharing one regex (EC2 resource IDs): the type and prefix of a match,
+   * from its groups. One pass over the text then serves the whole family.
+   */
+  classify?: (groups: Record<string, string | undefined>) => { type: string; prefix: string } | undefined;
+  /** Every type and prefix `classify` can return. */
+  family?: readonly { type: string; prefix: string }[];
   /** Splits a match into parts to mask separately (ARNs, ECR hosts); empty = leave it alone. */
   expand?: (value: string, index: number, groups: Record<string, string | undefined>) => Match[] | undefined;
 }

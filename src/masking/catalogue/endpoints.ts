@@ -12,6 +12,7 @@ const host = (type: string, prefix: string, hint: string, body: string): Catalog
   prefix,
   priority: 15,
   hints: [hint],
+  anchor: { literal: hint, lookbehind: 160 },
   pattern: new RegExp(`${HOST_START}${body}(?:\\.cn)?${HOST_END}`, "g"),
 });
 
