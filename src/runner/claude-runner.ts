@@ -11,6 +11,8 @@ import { ProxyError, tooManyRequests } from "../server/errors.ts";
 export interface RunOptions {
   prompt: string;
   allowedTools?: string[];
+  /** Restricts the built-in tools the model is even offered (analyze: read-only ones). */
+  tools?: string[];
   systemPrompt?: string;
   model?: string;
   maxTurns?: number;
@@ -51,8 +53,14 @@ export class ClaudeRunner {
     return this.active.size;
   }
 
+  /** PIDs of the running children (for shutdown checks and tests). */
+  activePids(): number[] {
+    return [...this.active].map((run) => run.pid);
+  }
+
   buildArgs(options: RunOptions): string[] {
     const args = [this.config.claudeBin, "-p", options.prompt, "--output-format", "stream-json", "--verbose", "--no-session-persistence"];
+    if (options.tools) args.push("--tools", options.tools.join(","));
     if (options.allowedTools?.length) args.push("--allowedTools", options.allowedTools.join(","));
     if (options.systemPrompt) args.push("--append-system-prompt", options.systemPrompt);
     if (options.model) args.push("--model", options.model);

@@ -77,6 +77,7 @@ export class RunnerService {
       {
         prompt: analysisPrompt(request.analysis_type as AnalysisType, target, request.specific_prompt),
         allowedTools: ANALYZE_TOOLS,
+        tools: ANALYZE_TOOLS,
         model: request.model,
         cwd,
         callerKey,

@@ -31,7 +31,7 @@ test("store down â†’ 503 in Anthropic shape and nothing forwarded; store back â†
     upstream.script(respond.message({ content: [{ type: "text", text: "ok" }] }));
     const response = await send(i);
     statuses.push(response.status);
-    const body = await response.json();
+    const body = (await response.json()) as any;
     if (response.status === 503) {
       expect(body).toEqual({
         type: "error",
