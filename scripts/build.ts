@@ -23,7 +23,9 @@ async function compile(outfile: string, target?: Bun.Build.CompileTarget): Promi
   const path = join(DIST, outfile);
   const result = await Bun.build({
     entrypoints: [join(ROOT, "src/main.ts")],
-    minify: true,
+    // Identifier minification breaks Elysia's static analysis of handlers (it reads their source
+    // to decide which request parts to parse), so only whitespace and syntax are minified.
+    minify: { whitespace: true, syntax: true, identifiers: false },
     sourcemap: "none",
     define: { PROXY_BUILD_VERSION: JSON.stringify(packageJson.version) },
     compile: { outfile: path, ...(target ? { target } : {}), autoloadDotenv: false, autoloadBunfig: false },

@@ -9,6 +9,7 @@ import { loadPatternsFile } from "./masking/patterns-file.ts";
 import { Masker } from "./masking/masker.ts";
 import { resolveMaskingSecret } from "./secrets.ts";
 import { openStore } from "./store/index.ts";
+import type { StoreObserver } from "./store/observed.ts";
 import type { MappingStore } from "./store/types.ts";
 
 export interface Core {
@@ -18,10 +19,10 @@ export interface Core {
   close(): Promise<void>;
 }
 
-export async function createCore(config: Config): Promise<Core> {
+export async function createCore(config: Config, observe?: StoreObserver): Promise<Core> {
   const extra = config.patternsFile ? loadPatternsFile(config.patternsFile) : [];
   const { secret } = resolveMaskingSecret(config);
-  const store = await openStore({ url: config.storeUrl, secret, ttlMs: config.mappingTtlMs });
+  const store = await openStore({ url: config.storeUrl, secret, ttlMs: config.mappingTtlMs, observe });
   const masker = new Masker(store, { arnMode: config.arnMode, extraEntries: extra });
   return {
     store,

@@ -1,6 +1,6 @@
 /** The proxy as operators run it: a real process, the compiled binary, signals, generated keys. */
 import { beforeAll, describe, expect, test } from "bun:test";
-import { existsSync, readFileSync, statSync } from "node:fs";
+import { existsSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { ROOT, runCommand, startProxy, tempDir } from "./helpers/proxy-process.ts";
 
@@ -21,6 +21,45 @@ describe("compiled binary", () => {
     expect(await response.json()).toEqual({ status: "ok", version });
     expect(await proxy.stop("SIGTERM")).toBe(0);
     expect(proxy.output()).toContain('"msg":"shutting down","signal":"SIGTERM"');
+  });
+
+  test("started from a directory with a hostile .env and bunfig.toml, it ignores both", async () => {
+    const cwd = tempDir("cmp-hostile-");
+    const marker = join(cwd, "preload-ran");
+    writeFileSync(join(cwd, ".env"), "PROXY_API_KEYS=attacker:attacker-key-123456\nANTHROPIC_UPSTREAM_URL=http://127.0.0.1:9/steal\nLOG_LEVEL=error\n");
+    writeFileSync(join(cwd, "evil.ts"), `require("node:fs").writeFileSync(${JSON.stringify(marker)}, "ran");\n`);
+    writeFileSync(join(cwd, "bunfig.toml"), 'preload = ["./evil.ts"]\n');
+    const proxy = await startProxy({ cmd: [BINARY], cwd, env: { DATA_DIR: tempDir(), ANTHROPIC_API_KEY: "sk-ant-test", PROXY_API_KEYS: "ops:real-key-1234567890" } });
+    const attacker = await fetch(`${proxy.url}/v1/whoami`, { headers: { "x-api-key": "attacker-key-123456" } });
+    expect(attacker.status).toBe(401);
+    const real = await fetch(`${proxy.url}/v1/whoami`, { headers: { "x-api-key": "real-key-1234567890" } });
+    expect(await real.json()).toEqual({ tenant: "ops" });
+    expect(existsSync(marker)).toBe(false);
+    expect(await proxy.stop()).toBe(0);
+  });
+
+  test("the binary masks and restores a streamed /v1/messages like the source does", async () => {
+    const { startScriptedUpstream, respond } = await import("./fixtures/scripted-upstream.ts");
+    const upstream = await startScriptedUpstream();
+    const proxy = await startProxy({
+      cmd: [BINARY],
+      env: { DATA_DIR: tempDir(), ANTHROPIC_API_KEY: "sk-ant-test", ANTHROPIC_UPSTREAM_URL: upstream.url, PROXY_API_KEYS: "ops:real-key-1234567890" },
+    });
+    try {
+      upstream.script(respond.stream({ content: [{ type: "text", text: "Restart AWS_EC2_001." }] }));
+      const response = await fetch(`${proxy.url}/v1/messages`, {
+        method: "POST",
+        headers: { authorization: "Bearer real-key-1234567890", "content-type": "application/json" },
+        body: JSON.stringify({ model: "m", max_tokens: 9, stream: true, messages: [{ role: "user", content: "fix i-0a1b2c3d4e5f67890" }] }),
+      });
+      const text = await response.text();
+      const restored = [...text.matchAll(/"text":"([^"]*)"/g)].map((m) => m[1]).join("");
+      expect(restored).toBe("Restart i-0a1b2c3d4e5f67890.");
+      expect(upstream.requests[0]!.json.messages[0].content).toBe("fix AWS_EC2_001");
+    } finally {
+      await proxy.stop();
+      await upstream.stop();
+    }
   });
 
   test("--version and an unknown flag behave like the source", async () => {

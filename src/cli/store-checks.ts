@@ -3,6 +3,7 @@ import { randomBytes } from "node:crypto";
 import type { Config } from "../config.ts";
 import { resolveMaskingSecret } from "../secrets.ts";
 import { openStore } from "../store/index.ts";
+import { ObservedStore } from "../store/observed.ts";
 import { RedisStore } from "../store/redis.ts";
 import type { CheckResult } from "./checks.ts";
 
@@ -23,7 +24,8 @@ export async function checkStore(config: Config): Promise<CheckResult[]> {
     const health = await store.health();
     if (!health.ok) return [{ name, status: "fail", detail: `${health.engine} store unreachable`, fix }];
     const results: CheckResult[] = [];
-    if (store.inner instanceof RedisStore) results.push(...(await redisFacts(store.inner)));
+    const engine = store.inner instanceof ObservedStore ? store.inner.inner : store.inner;
+    if (engine instanceof RedisStore) results.push(...(await redisFacts(engine)));
     else results.push({ name, status: "pass", detail: health.detail });
     results.push(await roundTrip(store));
     return results;

@@ -14,6 +14,8 @@ import { healthRoutes } from "./routes/health.ts";
 import type { messagesHandlers } from "./routes/messages.ts";
 import type { RunnerService } from "../runner/runner-service.ts";
 import { readJsonObject } from "./body.ts";
+import type { Metrics } from "./metrics.ts";
+import type { RequestFacts } from "./telemetry.ts";
 
 export interface AppDeps {
   version: string;
@@ -32,6 +34,8 @@ export interface AppServices {
     unmask(tenant: string, body: Record<string, unknown>): Promise<unknown>;
   };
   runner: RunnerService;
+  metrics: Metrics;
+  facts: RequestFacts;
 }
 
 /** Which methods each known path accepts, so a wrong method gets 405 and not 404. */
@@ -53,11 +57,12 @@ function routeNotFound(method: string, path: string): ProxyError {
 }
 
 /** Every authenticated route lives under this plugin: it resolves `tenant` and `callerKey` or throws 401. */
-function authPlugin(auth: Authenticator) {
+function authPlugin(auth: Authenticator, facts?: RequestFacts) {
   return new Elysia()
     .use(bearer())
     .resolve({ as: "scoped" }, ({ bearer: token, request }) => {
       const caller = auth.authenticate({ bearer: token, apiKey: request.headers.get("x-api-key"), url: request.url });
+      facts?.setTenant(request, caller.tenant);
       return { tenant: caller.tenant, callerKey: caller.key };
     });
 }
@@ -67,7 +72,7 @@ export const requestIdOf = (request: Request) => requestIds.get(request) ?? "unk
 
 export function createApp(deps: AppDeps) {
 
-  const authenticated = authPlugin(createAuthenticator(deps.keys));
+  const authenticated = authPlugin(createAuthenticator(deps.keys), deps.services?.facts);
   const services = deps.services;
   const json = (request: Request) => readJsonObject(request, deps.maxBodyBytes);
 
@@ -99,6 +104,7 @@ export function createApp(deps: AppDeps) {
 function featureRoutes(authenticated: ReturnType<typeof authPlugin>, services: AppServices, json: (request: Request) => Promise<Record<string, unknown>>) {
   return new Elysia()
     .use(authenticated)
+    .get("/metrics", () => services.metrics.render())
     .post("/v1/messages", ({ tenant, request }) => services.messages.messages(tenant, request), { parse: "none" })
     .post("/v1/messages/count_tokens", ({ tenant, request }) => services.messages.countTokens(tenant, request), { parse: "none" })
     .get("/v1/models", ({ request }) => services.messages.models(request))

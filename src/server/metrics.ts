@@ -58,10 +58,13 @@ export class Metrics {
     labelNames: ["operation"] as const,
     registers: [this.registry],
   });
-  readonly runnerActive = new Gauge({
+  /** Reads the live count at scrape time from whatever `runnerCount` is set to. */
+  runnerCount: () => number = () => 0;
+  readonly runnerActive: Gauge = new Gauge({
     name: "cmp_runner_processes_active",
     help: "claude CLI processes currently running",
     registers: [this.registry],
+    collect: (): void => this.runnerActive.set(this.runnerCount()),
   });
 
   async render(): Promise<Response> {

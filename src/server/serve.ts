@@ -6,8 +6,12 @@ import { formatProblems, loadConfig } from "../config.ts";
 import { createLogger } from "../log.ts";
 import { resolveProxyKeys } from "../secrets.ts";
 import { VERSION } from "../version.ts";
-import { createApp } from "./app.ts";
+import { createApp, requestIdOf } from "./app.ts";
+import { instrument } from "./telemetry.ts";
 import { createServices, type Services } from "./services.ts";
+
+/** How long in-flight answers may take to finish after SIGTERM (systemd's TimeoutStopSec is 45 s). */
+const SHUTDOWN_DRAIN_MS = 30_000;
 
 /** The address a local client (the claude child) uses to reach a server bound to `host`. */
 const connectHost = (host: string) => (host === "0.0.0.0" || host === "::" ? "127.0.0.1" : host.includes(":") ? `[${host}]` : host);
@@ -52,7 +56,7 @@ export async function serve(env: Record<string, string | undefined>): Promise<nu
     server = Bun.serve({
       hostname: config.host,
       port: config.port,
-      fetch: (request) => app.handle(request),
+      fetch: instrument((request) => app.handle(request), { logger, metrics: services.metrics, facts: services.facts, requestIdOf }),
       // Our own limit answers in the Anthropic shape; Bun's is only a backstop far above it.
       maxRequestBodySize: config.maxBodyBytes * 2 + 1024 * 1024,
       // Streams can sit quiet while the model thinks; Bun's 10 s default would cut them.
@@ -66,10 +70,21 @@ export async function serve(env: Record<string, string | undefined>): Promise<nu
   logger.info("listening", { url: `http://${config.host}:${server.port}`, version: VERSION, tenants: keys.keys.length, store: (await services.core.store.health()).engine });
 
   return new Promise<number>((resolveExit) => {
+    let stopping = false;
     const shutdown = async (signal: string) => {
-      logger.info("shutting down", { signal });
-      await server!.stop(false);
+      if (stopping) return;
+      stopping = true;
+      logger.info("shutting down", { signal, drain_deadline_s: SHUTDOWN_DRAIN_MS / 1000 });
+      services.runner.killAll(); // runs are killed, not awaited: they may take minutes
+      // Stop accepting; in-flight answers (streams included) may finish until the deadline.
+      // Idle keep-alive connections do not count: they are closed once requests are done.
+      void server!.stop(false);
+      const deadline = Date.now() + SHUTDOWN_DRAIN_MS;
+      while (server!.pendingRequests > 0 && Date.now() < deadline) await Bun.sleep(50);
+      if (server!.pendingRequests > 0) logger.warn("drain deadline passed; closing remaining connections", { pending: server!.pendingRequests });
+      await server!.stop(true);
       await services.close();
+      logger.info("stopped");
       resolveExit(0);
     };
     process.once("SIGTERM", () => void shutdown("SIGTERM"));

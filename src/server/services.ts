@@ -10,12 +10,14 @@ import { RunnerService } from "../runner/runner-service.ts";
 import type { AppServices } from "./app.ts";
 import { Metrics } from "./metrics.ts";
 import { maskHandlers } from "./routes/mask.ts";
+import { RequestFacts } from "./telemetry.ts";
 import { messagesHandlers } from "./routes/messages.ts";
 import { join } from "node:path";
 import { mkdirSync } from "node:fs";
 
 export interface Services {
   core: Core;
+  facts: RequestFacts;
   app: AppServices;
   runner: ClaudeRunner;
   metrics: Metrics;
@@ -23,8 +25,12 @@ export interface Services {
 }
 
 export async function createServices(config: Config, logger: Logger, proxyUrl: () => string): Promise<Services> {
-  const core = await createCore(config);
   const metrics = new Metrics();
+  const facts = new RequestFacts();
+  const core = await createCore(config, (operation, seconds, ok) => {
+    metrics.storeLatency.observe({ operation }, seconds);
+    if (!ok) metrics.storeErrors.inc({ operation });
+  });
   const upstream = new Upstream({ baseURL: config.upstreamUrl, apiKey: config.anthropicApiKey ?? "" });
   const messages = new MessagesService({
     masker: core.masker,
@@ -44,8 +50,10 @@ export async function createServices(config: Config, logger: Logger, proxyUrl: (
     childHome,
     logger,
   });
+  metrics.runnerCount = () => runner.activeCount;
   return {
     core,
+    facts,
     runner,
     metrics,
     app: {
@@ -53,14 +61,13 @@ export async function createServices(config: Config, logger: Logger, proxyUrl: (
         messages,
         upstream,
         maxBodyBytes: config.maxBodyBytes,
-        onStats: (_route, stats) => {
-          for (const [type, count] of Object.entries(stats.masked)) metrics.entitiesMasked.inc({ type }, count);
-          metrics.surrogatesRestored.inc(stats.restoredSurrogates);
-          metrics.unknownSurrogates.inc(stats.unknownSurrogates);
-        },
+        // Counted when the response has been sent (telemetry.ts): streams restore as they go.
+        onStats: (request, stats) => facts.setStats(request, stats),
       }),
       mask: maskHandlers(core.masker),
       runner: new RunnerService(runner, config.claudeWorkdirRoot),
+      metrics,
+      facts,
     },
     async close() {
       runner.killAll();

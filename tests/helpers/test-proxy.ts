@@ -4,7 +4,8 @@
  */
 import { loadConfig } from "../../src/config.ts";
 import { createLogger } from "../../src/log.ts";
-import { createApp } from "../../src/server/app.ts";
+import { createApp, requestIdOf } from "../../src/server/app.ts";
+import { instrument } from "../../src/server/telemetry.ts";
 import { createServices, type Services } from "../../src/server/services.ts";
 import { tempDir } from "./proxy-process.ts";
 
@@ -45,7 +46,8 @@ export async function startTestProxy(options: { upstreamUrl: string; env?: Recor
     store: services.core.store,
     services: services.app,
   });
-  const server = Bun.serve({ hostname: "127.0.0.1", port: 0, idleTimeout: 60, fetch: (request) => app.handle(request) });
+  const fetch = instrument((request) => app.handle(request), { logger, metrics: services.metrics, facts: services.facts, requestIdOf });
+  const server = Bun.serve({ hostname: "127.0.0.1", port: 0, idleTimeout: 60, fetch });
   port = server.port!;
   return {
     url: `http://127.0.0.1:${server.port}`,

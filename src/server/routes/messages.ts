@@ -8,7 +8,7 @@ export interface MessagesRouteDeps {
   upstream: Upstream;
   maxBodyBytes: number;
   /** Receives each call's counts (for logs and metrics) once its response is ready. */
-  onStats?: (route: string, stats: CallStats) => void;
+  onStats?: (request: Request, stats: CallStats) => void;
 }
 
 const pathWithQuery = (request: Request) => {
@@ -18,18 +18,18 @@ const pathWithQuery = (request: Request) => {
 
 /** Handlers for the Anthropic routes; app.ts mounts them behind authentication. */
 export function messagesHandlers(deps: MessagesRouteDeps) {
-  const proxied = async (route: string, tenant: string, request: Request) => {
+  const proxied = async (tenant: string, request: Request) => {
     const body = await readJsonObject(request, deps.maxBodyBytes);
     const stats: CallStats = { masked: {}, restoredSurrogates: 0, unknownSurrogates: 0 };
     const masked = await deps.messages.maskRequest(tenant, body);
     for (const entity of masked.entities) stats.masked[entity.type] = (stats.masked[entity.type] ?? 0) + 1;
     const response = await deps.messages.forward(tenant, request, pathWithQuery(request), masked, stats);
-    deps.onStats?.(route, stats);
+    deps.onStats?.(request, stats);
     return response;
   };
   return {
-    messages: (tenant: string, request: Request) => proxied("messages", tenant, request),
-    countTokens: (tenant: string, request: Request) => proxied("count_tokens", tenant, request),
+    messages: (tenant: string, request: Request) => proxied(tenant, request),
+    countTokens: (tenant: string, request: Request) => proxied(tenant, request),
     models: (request: Request) => passThrough(deps.upstream, request),
   };
 }
