@@ -10,13 +10,14 @@ import { requestSlots, responseSlots, type Slot } from "./content-walker.ts";
 import { findLeaks, type MaskedEntity } from "./egress-guard.ts";
 import { restoreSseStream } from "./sse-restore.ts";
 import { restoreText, type ResolveSurrogates, type SurrogateSyntax } from "../masking/stream-restorer.ts";
+import type { MaskedTextCache } from "./masked-text-cache.ts";
 import type { ThinkingCache } from "./thinking-cache.ts";
 import type { Upstream } from "./upstream.ts";
 
 type Json = Record<string, unknown>;
 
 export interface TextMasker {
-  maskTexts(tenant: string, texts: string[]): Promise<{ masked: string[]; entities: MaskedEntity[] }>;
+  maskTexts(tenant: string, texts: string[]): Promise<{ masked: string[]; entities: MaskedEntity[]; perText: number[][] }>;
 }
 
 export interface MessagesDeps {
@@ -25,6 +26,8 @@ export interface MessagesDeps {
   upstream: Upstream;
   syntax: SurrogateSyntax;
   thinking: ThinkingCache;
+  /** Masked forms of strings seen before (Claude Code re-sends its whole history). */
+  maskedTexts?: MaskedTextCache;
   logger: Logger;
 }
 
@@ -56,8 +59,7 @@ export class MessagesService {
       if (signed !== undefined) slot.set(signed);
       else slots.push(slot);
     }
-    const { masked, entities } = await this.deps.masker.maskTexts(tenant, slots.map((slot) => slot.get()));
-    slots.forEach((slot, i) => slot.set(masked[i]!));
+    const entities = await this.maskSlots(tenant, slots);
     let text = JSON.stringify(body);
 
     let leaks = findLeaks(text, entities);
@@ -77,6 +79,32 @@ export class MessagesService {
       throw egressRefused();
     }
     return { body: text, entities };
+  }
+
+  /** Masks slots in place: cached strings straight from the cache, the rest in one store round trip. */
+  private async maskSlots(tenant: string, slots: Slot[]): Promise<MaskedEntity[]> {
+    const cache = this.deps.maskedTexts;
+    const entities = new Map<string, MaskedEntity>();
+    const fresh: Slot[] = [];
+    for (const slot of slots) {
+      const hit = cache?.get(tenant, slot.get());
+      if (!hit) {
+        fresh.push(slot);
+        continue;
+      }
+      slot.set(hit.masked);
+      for (const entity of hit.entities) entities.set(entity.original, entity);
+    }
+    if (fresh.length > 0) {
+      const texts = fresh.map((slot) => slot.get());
+      const result = await this.deps.masker.maskTexts(tenant, texts);
+      fresh.forEach((slot, i) => {
+        slot.set(result.masked[i]!);
+        cache?.set(tenant, texts[i]!, result.masked[i]!, result.perText[i]!.map((index) => result.entities[index]!));
+      });
+      for (const entity of result.entities) entities.set(entity.original, entity);
+    }
+    return [...entities.values()];
   }
 
   /** Looks surrogates up: this request's own first, then the tenant's store. */

@@ -19,6 +19,8 @@ export interface MaskResult {
   masked: string[];
   /** One per distinct original, in first-seen order. */
   entities: MaskedEntity[];
+  /** For each text, the indexes (into `entities`) of the values it contained. */
+  perText: number[][];
 }
 
 export interface UnmaskResult {
@@ -59,19 +61,24 @@ export class Masker {
     const matches = texts.map((text) => this.scanner.scan(text));
     const items: MaskItem[] = [];
     const indexByOriginal = new Map<string, number>();
-    matches.forEach((list, t) => {
+    const perText = matches.map((list, t) => {
+      const indexes = new Set<number>();
       for (const match of list) {
         const original = texts[t]!.slice(match.start, match.end);
-        if (!indexByOriginal.has(original)) {
-          indexByOriginal.set(original, items.length);
+        let index = indexByOriginal.get(original);
+        if (index === undefined) {
+          index = items.length;
+          indexByOriginal.set(original, index);
           items.push({ type: match.type, prefix: match.prefix, original });
         }
+        indexes.add(index);
       }
+      return [...indexes];
     });
-    if (items.length === 0) return { masked: [...texts], entities: [] };
+    if (items.length === 0) return { masked: [...texts], entities: [], perText };
     const surrogates = await this.store.getOrCreate(tenant, items);
     const masked = texts.map((text, t) => replaceMatches(text, matches[t]!, (original) => surrogates[indexByOriginal.get(original)!]!));
-    return { masked, entities: items.map((item, i) => ({ type: item.type, surrogate: surrogates[i]!, original: item.original })) };
+    return { masked, entities: items.map((item, i) => ({ type: item.type, surrogate: surrogates[i]!, original: item.original })), perText };
   }
 
   async unmaskTexts(tenant: string, texts: readonly string[]): Promise<UnmaskResult> {

@@ -1,5 +1,6 @@
 /** Builds the proxy's services from configuration; `serve` and the tests share it. */
 import { MessagesService } from "../anthropic/messages-service.ts";
+import { MaskedTextCache } from "../anthropic/masked-text-cache.ts";
 import { ThinkingCache } from "../anthropic/thinking-cache.ts";
 import { Upstream } from "../anthropic/upstream.ts";
 import type { Config } from "../config.ts";
@@ -38,6 +39,8 @@ export async function createServices(config: Config, logger: Logger, proxyUrl: (
     upstream,
     syntax: core.syntax,
     thinking: new ThinkingCache(),
+    // ~64 MB of strings; trusted for as long as the store cache trusts a mapping.
+    maskedTexts: new MaskedTextCache(32 * 1024 * 1024, Math.min(config.mappingTtlMs / 4, 3_600_000)),
     logger,
   });
   const childHome = join(config.dataDir, "claude-home");

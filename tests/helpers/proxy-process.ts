@@ -17,6 +17,12 @@ export interface ProxyProcess {
   stop(signal?: NodeJS.Signals): Promise<number>;
 }
 
+/** Every proxy this process started; killed on exit so a failed test leaves no orphan. */
+const running = new Set<ReturnType<typeof Bun.spawn>>();
+process.on("exit", () => {
+  for (const proc of running) if (proc.exitCode === null) proc.kill("SIGKILL");
+});
+
 export const tempDir = (prefix = "cmp-test-") => mkdtempSync(join(tmpdir(), prefix));
 
 /** Runs a command to completion and returns its exit code and output. */
@@ -48,6 +54,8 @@ export async function startProxy(options: { cmd?: string[]; env: Record<string, 
     stdout: "pipe",
     stderr: "pipe",
   });
+  running.add(proc);
+  void proc.exited.then(() => running.delete(proc));
   let output = "";
   const decoder = new TextDecoder();
   const pump = async (stream: ReadableStream<Uint8Array>) => {

@@ -1,0 +1,59 @@
+/**
+ * Claude Code re-sends the whole conversation every turn, so almost every string of a request
+ * was masked before. This remembers, per tenant, the masked form of each longer string (and
+ * the entities it contained) so a re-send costs a hash and a compare instead of a scan. An
+ * entry is trusted for a bounded time only: its surrogates must still exist in the store, and
+ * re-masking through the store is also what extends their lifetime there.
+ */
+import type { MaskedEntity } from "./egress-guard.ts";
+
+interface Entry {
+  text: string;
+  masked: string;
+  entities: MaskedEntity[];
+  at: number;
+}
+
+/** Strings shorter than this are cheaper to scan than to look up. */
+export const MIN_CACHED_LENGTH = 256;
+
+export class MaskedTextCache {
+  private readonly entries = new Map<string, Entry>();
+  private chars = 0;
+
+  constructor(
+    private readonly maxChars: number,
+    private readonly maxAgeMs: number,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  private key(tenant: string, text: string): string {
+    return `${tenant}\0${text.length}:${Bun.hash(text).toString(36)}`;
+  }
+
+  get(tenant: string, text: string): Entry | undefined {
+    if (text.length < MIN_CACHED_LENGTH) return undefined;
+    const key = this.key(tenant, text);
+    const entry = this.entries.get(key);
+    // The full text is compared, so a hash collision can never hand back another string.
+    if (!entry || entry.text !== text || this.now() - entry.at > this.maxAgeMs) return undefined;
+    this.entries.delete(key);
+    this.entries.set(key, entry);
+    return entry;
+  }
+
+  set(tenant: string, text: string, masked: string, entities: MaskedEntity[]): void {
+    if (text.length < MIN_CACHED_LENGTH) return;
+    const key = this.key(tenant, text);
+    const old = this.entries.get(key);
+    if (old) this.chars -= old.text.length + old.masked.length;
+    this.entries.delete(key);
+    this.entries.set(key, { text, masked, entities, at: this.now() });
+    this.chars += text.length + masked.length;
+    for (const [oldest, entry] of this.entries) {
+      if (this.chars <= this.maxChars) break;
+      this.entries.delete(oldest);
+      this.chars -= entry.text.length + entry.masked.length;
+    }
+  }
+}
