@@ -11,11 +11,13 @@ export interface Logger {
   info(msg: string, fields?: Record<string, unknown>): void;
   warn(msg: string, fields?: Record<string, unknown>): void;
   error(msg: string, fields?: Record<string, unknown>): void;
+  /** Start, listen, stop: written whatever LOG_LEVEL says, so operators and tools always see them. */
+  lifecycle(msg: string, fields?: Record<string, unknown>): void;
 }
 
 export function createLogger(level: LogLevel = "info", write: (line: string) => void = (line) => process.stdout.write(line)): Logger {
-  const emit = (at: LogLevel, msg: string, fields?: Record<string, unknown>) => {
-    if (RANK[at] < RANK[level]) return;
+  const emit = (at: LogLevel, msg: string, fields?: Record<string, unknown>, always = false) => {
+    if (!always && RANK[at] < RANK[level]) return;
     write(`${JSON.stringify({ time: new Date().toISOString(), level: at, msg, ...fields })}\n`);
   };
   return {
@@ -23,6 +25,7 @@ export function createLogger(level: LogLevel = "info", write: (line: string) => 
     info: (msg, fields) => emit("info", msg, fields),
     warn: (msg, fields) => emit("warn", msg, fields),
     error: (msg, fields) => emit("error", msg, fields),
+    lifecycle: (msg, fields) => emit("info", msg, fields, true),
   };
 }
 

@@ -67,14 +67,14 @@ export async function serve(env: Record<string, string | undefined>): Promise<nu
     await services.close();
     return 1;
   }
-  logger.info("listening", { url: `http://${config.host}:${server.port}`, version: VERSION, tenants: keys.keys.length, store: (await services.core.store.health()).engine });
+  logger.lifecycle("listening", { url: `http://${config.host}:${server.port}`, version: VERSION, tenants: keys.keys.length, store: (await services.core.store.health()).engine });
 
   return new Promise<number>((resolveExit) => {
     let stopping = false;
     const shutdown = async (signal: string) => {
       if (stopping) return;
       stopping = true;
-      logger.info("shutting down", { signal, drain_deadline_s: SHUTDOWN_DRAIN_MS / 1000 });
+      logger.lifecycle("shutting down", { signal, drain_deadline_s: SHUTDOWN_DRAIN_MS / 1000 });
       services.runner.killAll(); // runs are killed, not awaited: they may take minutes
       // Stop accepting; in-flight answers (streams included) may finish until the deadline.
       // Idle keep-alive connections do not count: they are closed once requests are done.
@@ -84,7 +84,7 @@ export async function serve(env: Record<string, string | undefined>): Promise<nu
       if (server!.pendingRequests > 0) logger.warn("drain deadline passed; closing remaining connections", { pending: server!.pendingRequests });
       await server!.stop(true);
       await services.close();
-      logger.info("stopped");
+      logger.lifecycle("stopped");
       resolveExit(0);
     };
     process.once("SIGTERM", () => void shutdown("SIGTERM"));
