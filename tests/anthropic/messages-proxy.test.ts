@@ -352,6 +352,42 @@ describe("other routes", () => {
   });
 });
 
+describe("egress guard", () => {
+  test("an original masked in the content but also standing in a field the proxy never masks → 500, nothing forwarded", async () => {
+    const response = await fetch(`${proxy.url}/v1/messages`, {
+      method: "POST",
+      headers: { "x-api-key": proxy.key, "content-type": "application/json" },
+      // metadata is structural (never masked); a client that copies an instance ID into it
+      // would leak it, so the seat belt refuses the whole request.
+      body: JSON.stringify({ model: "m", max_tokens: 5, metadata: { user_id: INSTANCE }, messages: [{ role: "user", content: `about ${INSTANCE}` }] }),
+    });
+    expect(response.status).toBe(500);
+    expect(await response.json()).toEqual({
+      type: "error",
+      error: {
+        type: "api_error",
+        message: "The proxy refused to forward this request because masking was incomplete (no data was sent). Please report this to your operators.",
+      },
+    });
+    expect(upstream.requests.length).toBe(0);
+    const logged = proxy.logs.map((line) => JSON.parse(line)).find((entry) => entry.msg === "egress guard refused a request");
+    expect(logged.types).toEqual(["ec2_instance"]);
+    expect(proxy.logs.join("\n")).not.toContain(INSTANCE);
+  });
+
+  test("an original that also appears undetected in other content is masked there too, not refused", async () => {
+    upstream.script(respond.message({ content: [{ type: "text", text: "ok" }] }));
+    const password = "Tr0ub4dor&3-horse";
+    const response = await fetch(`${proxy.url}/v1/messages`, {
+      method: "POST",
+      headers: { "x-api-key": proxy.key, "content-type": "application/json" },
+      body: JSON.stringify({ model: "m", max_tokens: 5, messages: [{ role: "user", content: `DB_PASSWORD=${password}\nIs "${password}" strong?` }] }),
+    });
+    expect(response.status).toBe(200);
+    expect(upstream.requests[0]!.json.messages[0].content).toBe('DB_PASSWORD=SECRET_VALUE_001\nIs "SECRET_VALUE_001" strong?');
+  });
+});
+
 describe("upstream failures", () => {
   test.each([
     [429, "rate_limit_error", "Number of requests has exceeded your rate limit", { "retry-after": "17" }],

@@ -116,6 +116,8 @@ const TABLE: Table = [
       ["DATABASE_URL=postgres://app:S3cr3t!@db.internal:5432/app", "DATABASE_URL=postgres://app:SECRET_PASSWORD_001@db.internal:5432/app"],
       ["db:\n  password: hunter2hunter2\n  user: app", "db:\n  password: SECRET_VALUE_001\n  user: app"],
       ['const STRIPE_SECRET = "sk_live_abcdefghijklmnop1234"', 'const STRIPE_SECRET = "SECRET_STRIPE_KEY_001"'],
+      ["DB_PASSWORD=Tr0ub4dor&3-horse\nDB_USER=app", "DB_PASSWORD=SECRET_VALUE_001\nDB_USER=app"],
+      ["GET https://api.example.com/v1?api_key=abcdef123456&page=2", "GET https://api.example.com/v1?api_key=SECRET_VALUE_001&page=2"],
       ["GET /file?X-Amz-Credential=AKIAIOSFODNN7EXAMPLE%2F20240501&X-Amz-Signature=aeeed9bbccd4d02ee5c0109b86d86835f995330da4c265957d157751f604d404", "GET /file?X-Amz-Credential=SECRET_VALUE_001&X-Amz-Signature=SECRET_AWS_SIGNATURE_001"],
     ],
     ["password = getPassword()", "password: ${DB_PASSWORD}", "token: null", "api_key: config.apiKey", "the password field", "color: #deadbeef"],

@@ -18,8 +18,8 @@ function isRealSecretValue(value: string): boolean {
   return /[A-Za-z0-9]/.test(value);
 }
 
-/** Characters of an assigned value: not whitespace, quotes, separators, brackets or `&` (query strings). */
-const VALUE_CHAR = String.raw`[^\s"'\x60,;&()\[\]{}<>\\]`;
+/** Characters of an assigned value: not whitespace, quotes, separators or brackets. */
+const VALUE_CHAR = String.raw`[^\s"'\x60,;()\[\]{}<>\\]`;
 /**
  * The secret-ish word inside a name (`DB_PASSWORD`, `apiKey`, `x-auth-token`). The regex starts
  * at this word rather than at the name's start: what precedes it does not change the value,
@@ -62,14 +62,24 @@ export const secretEntries: CatalogueEntry[] = [
   },
   {
     // KEY=value in .env, key: value in YAML, "key": "value" in JSON, key = "value" in code.
+    // Not a URL query parameter (see the next entry), where `&` ends the value.
     type: "assigned_secret",
     prefix: "SECRET_VALUE",
     priority: 40,
     pattern: new RegExp(
       // The value ends at a delimiter (never mid-token) and is not a function call.
-      String.raw`${SECRET_WORD}[A-Za-z0-9_.-]*(?:\\?["'])?[ \t]*(?::|=|:=|=>)[ \t]*(?:\\?["'])?(?<value>${VALUE_CHAR}{6,})(?!${VALUE_CHAR}|\()`,
+      // The URL-parameter test sits after the word so it runs only where the word matched.
+      String.raw`${SECRET_WORD}(?<![?&][A-Za-z0-9_.-]{0,64}${SECRET_WORD})[A-Za-z0-9_.-]*(?:\\?["'])?[ \t]*(?::|=|:=|=>)[ \t]*(?:\\?["'])?(?<value>${VALUE_CHAR}{6,})(?!${VALUE_CHAR}|\()`,
       "gi",
     ),
+    validate: (value) => isRealSecretValue(value),
+  },
+  {
+    // ?api_key=…&token=… in URLs: the value stops at `&` or `#`.
+    type: "assigned_secret",
+    prefix: "SECRET_VALUE",
+    priority: 40,
+    pattern: new RegExp(String.raw`${SECRET_WORD}(?<=[?&][A-Za-z0-9_.-]{0,64}${SECRET_WORD})[A-Za-z0-9_.-]*=(?<value>[^&#\s"'<>]{6,})`, "gi"),
     validate: (value) => isRealSecretValue(value),
   },
 ];
