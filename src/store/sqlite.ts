@@ -4,7 +4,7 @@
  * expired surrogate is never handed to a different original.
  */
 import { Database } from "bun:sqlite";
-import { mkdirSync } from "node:fs";
+import { chmodSync, mkdirSync } from "node:fs";
 import { dirname } from "node:path";
 import { MappingCrypto, formatSurrogate } from "./crypto.ts";
 import { StoreUnavailableError, type MappingStore, type MaskItem, type StoreHealth } from "./types.ts";
@@ -23,6 +23,8 @@ export class SqliteStore implements MappingStore {
     try {
       mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
       this.db = new Database(path, { create: true });
+      // Nothing in it is in clear, but it is nobody else's business either (WAL files inherit this).
+      chmodSync(path, 0o600);
       this.db.exec("PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = 5000;");
       this.db.exec(`
         CREATE TABLE IF NOT EXISTS mappings (
