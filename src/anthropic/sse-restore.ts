@@ -50,7 +50,6 @@ export function restoreSseStream(upstream: ReadableStream<Uint8Array>, options: 
   let sawMessageStop = false;
   let sawError = false;
   let finished = false;
-  let firstSent = false;
 
   async function restoreDeep(block: unknown): Promise<boolean> {
     const slots: Slot[] = [];
@@ -150,14 +149,7 @@ export function restoreSseStream(upstream: ReadableStream<Uint8Array>, options: 
         if (result.done) return finish(controller, false);
         let out = "";
         for (const event of decoder.push(result.value)) out += await handle(event);
-        if (out) {
-          controller.enqueue(encoder.encode(out));
-          // Let the server write the first bytes now: when the upstream delivers a burst, the
-          // pull loop would otherwise process it all before the socket is flushed.
-          if (!firstSent) await new Promise((resolve) => setImmediate(resolve));
-          firstSent = true;
-          return;
-        }
+        if (out) return controller.enqueue(encoder.encode(out));
       }
     },
     cancel() {
