@@ -180,7 +180,7 @@ const report = [
   "# Benchmarks",
   "",
   `Measured ${new Date().toISOString().slice(0, 10)} with \`bun run bench\` (Bun ${Bun.version}) on ${cpus().length} × ${cpu}, ${fmt(totalmem() / 2 ** 30, 0)} GiB.`,
-  "Everything runs on loopback: a fixture upstream and a plain pass-through proxy in one process, the proxy under test (`bun src/main.ts serve`, embedded SQLite store) in another, the load generator in a third. Numbers move by a few percent between runs.",
+  "Everything runs on loopback: a fixture upstream and a plain pass-through proxy in one process, the proxy under test (`bun src/main.ts serve`, embedded SQLite store) in another, the load generator in a third. Latency and throughput figures on this shared 2-core machine move by up to 2× between runs (compare within one run, not across runs).",
   "",
   "## Scanner (one core, generated mixed corpus: JSON tool output, code, logs, prose, sparse secrets)",
   "",
