@@ -28,6 +28,8 @@ export interface MessagesDeps {
   thinking: ThinkingCache;
   /** Masked forms of strings seen before (Claude Code re-sends its whole history). */
   maskedTexts?: MaskedTextCache;
+  /** Seconds from sending the masked request until the upstream's headers arrived. */
+  onUpstreamLatency?: (path: string, seconds: number) => void;
   logger: Logger;
 }
 
@@ -136,6 +138,7 @@ export class MessagesService {
     const controller = new AbortController();
     const onClientGone = () => controller.abort();
     request.signal.addEventListener("abort", onClientGone, { once: true });
+    const sentAt = performance.now();
     const upstream = await this.deps.upstream.send({
       method: "post",
       path,
@@ -143,6 +146,7 @@ export class MessagesService {
       body: masked.body,
       signal: controller.signal,
     });
+    this.deps.onUpstreamLatency?.(path, (performance.now() - sentAt) / 1000);
     const resolve = this.resolver(tenant, masked.entities, stats);
     const headers = upstream.headers;
 

@@ -40,6 +40,8 @@ export async function createServices(config: Config, logger: Logger, proxyUrl: (
     syntax: core.syntax,
     thinking: new ThinkingCache(),
     // ~64 MB of strings; trusted for as long as the store cache trusts a mapping.
+    onUpstreamLatency: (path, seconds) =>
+      metrics.upstreamLatency.observe({ route: path.startsWith("/v1/messages/count_tokens") ? "/v1/messages/count_tokens" : "/v1/messages" }, seconds),
     maskedTexts: new MaskedTextCache(32 * 1024 * 1024, Math.min(config.mappingTtlMs / 4, 3_600_000)),
     logger,
   });

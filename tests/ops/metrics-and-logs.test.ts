@@ -72,6 +72,8 @@ test("counters after a known sequence; no secret in logs, metrics, store file or
   expect(metric(metrics, "cmp_unknown_surrogates_total")).toBe(1);
   expect(metric(metrics, 'cmp_time_to_first_byte_seconds_count{route="/v1/messages"}')).toBe(4);
   expect(metric(metrics, "cmp_runner_processes_active")).toBe(0);
+  expect(metric(metrics, 'cmp_upstream_latency_seconds_count{route="/v1/messages"}')).toBe(2);
+  expect(metric(metrics, 'cmp_upstream_latency_seconds_count{route="/v1/messages/count_tokens"}')).toBe(1);
   expect(metric(metrics, 'cmp_store_errors_total{operation="get_or_create"}') ?? 0).toBe(0);
   expect((metric(metrics, 'cmp_store_latency_seconds_count{operation="get_or_create"}') ?? 0) > 0).toBe(true);
 
