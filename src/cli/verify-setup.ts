@@ -2,7 +2,6 @@
  * `proxy verify-setup [--json] [--offline]`: one line per check (✓ pass, ! warning, ✗ failure)
  * and the exact fix under each failure. Exit 0 only when no required check failed.
  */
-import type { Config } from "../config.ts";
 import {
   type CheckResult,
   checkClaude,
@@ -48,4 +47,3 @@ export async function verifySetup(env: Record<string, string | undefined>, optio
   return ok ? 0 : 1;
 }
 
-export type { Config };
