@@ -8,6 +8,9 @@ export async function readBodyText(request: Request, maxBytes: number): Promise<
   const declared = Number(request.headers.get("content-length") ?? NaN);
   if (declared > maxBytes) throw tooLarge(maxBytes);
   if (!request.body) return "";
+  // A declared length within the limit lets Bun read the body natively in one go; only
+  // chunked uploads are read piece by piece against the limit.
+  if (Number.isFinite(declared)) return decodeUtf8(new Uint8Array(await request.arrayBuffer()));
   const chunks: Uint8Array[] = [];
   let total = 0;
   for await (const chunk of request.body as unknown as AsyncIterable<Uint8Array>) {
@@ -15,9 +18,13 @@ export async function readBodyText(request: Request, maxBytes: number): Promise<
     if (total > maxBytes) throw tooLarge(maxBytes);
     chunks.push(chunk);
   }
-  // fatal: invalid UTF-8 is a client error, not something to silently replace with U+FFFD.
+  return decodeUtf8(Buffer.concat(chunks));
+}
+
+/** fatal: invalid UTF-8 is a client error, not something to silently replace with U+FFFD. */
+function decodeUtf8(bytes: Uint8Array): string {
   try {
-    return new TextDecoder("utf-8", { fatal: true }).decode(Buffer.concat(chunks));
+    return new TextDecoder("utf-8", { fatal: true }).decode(bytes);
   } catch {
     throw badRequest("Request body is not valid UTF-8; send JSON encoded as UTF-8.");
   }
