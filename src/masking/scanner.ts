@@ -30,10 +30,11 @@ export class Scanner {
     const present = this.presentHints(text);
     for (const entry of this.entries) {
       if (entry.hints && !entry.hints.some((hint) => present.has(hint))) continue;
-      for (const m of entry.anchor ? anchoredMatches(entry, text) : allMatches(entry.pattern, text)) {
+      for (const m of allMatches(entry.pattern, text)) {
         const value = m.groups?.value;
-        const start = value === undefined ? m.index : m.index + m[0].lastIndexOf(value);
-        const matched = value ?? m[0];
+        const lead = entry.leadIn ? entry.leadIn(m.groups ?? {}) : 0;
+        const start = value === undefined ? m.index - lead : m.index + m[0].lastIndexOf(value);
+        const matched = value ?? text.slice(start, m.index + m[0].length);
         if (entry.validate && !entry.validate(matched, text, start)) continue;
         if (entry.expand) {
           const parts = entry.expand(m[0], m.index, m.groups ?? {});
@@ -59,23 +60,6 @@ function* allMatches(pattern: RegExp, text: string): Generator<RegExpExecArray> 
   for (let m = pattern.exec(text); m; m = pattern.exec(text)) {
     if (m[0].length === 0) pattern.lastIndex++;
     else yield m;
-  }
-}
-
-/** Runs the pattern only from a window before each occurrence of the entry's literal anchor. */
-function* anchoredMatches(entry: CatalogueEntry, text: string): Generator<RegExpExecArray> {
-  const { literal, lookbehind } = entry.anchor!;
-  const pattern = entry.pattern;
-  let searchedTo = 0;
-  for (let at = text.indexOf(literal); at !== -1; at = text.indexOf(literal, Math.max(at + 1, searchedTo))) {
-    pattern.lastIndex = Math.max(searchedTo, at - lookbehind);
-    for (let m = pattern.exec(text); m; m = pattern.exec(text)) {
-      if (m.index > at) break; // past this occurrence: the next anchor takes over
-      searchedTo = m.index + m[0].length;
-      if (m[0].length > 0) yield m;
-      pattern.lastIndex = Math.max(pattern.lastIndex, searchedTo);
-    }
-    searchedTo = Math.max(searchedTo, at + 1);
   }
 }
 

@@ -28,13 +28,14 @@ export interface CatalogueEntry {
   priority: number;
   /** Literal strings of which at least one must occur for the pattern to be worth running. */
   hints?: readonly string[];
-  /**
-   * A literal every match contains, and how far before it a match may start. The scanner then
-   * runs the pattern only around each occurrence instead of over the whole text.
-   */
-  anchor?: { literal: string; lookbehind: number };
   /** Rejects a candidate: `value` is the span to mask, `index` its start in `text`. */
   validate?: (value: string, text: string, index: number) => boolean;
+  /**
+   * How many characters before the regex match belong to it. A pattern may start at a rare
+   * literal (the `-` of `vpc-…`, the first `.` of an IPv4 address) and capture what precedes it
+   * in a lookbehind: the engine then skips straight to that literal, several times faster.
+   */
+  leadIn?: (groups: Record<string, string | undefined>) => number;
   /**
    * For a family of types sharing one regex (EC2 resource IDs): the type and prefix of a match,
    * from its groups. One pass over the text then serves the whole family.

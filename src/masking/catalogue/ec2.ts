@@ -3,7 +3,7 @@
  * tried first and neither may be followed by another word character, so an 8-hex pattern can
  * never mask just the head of a 17-hex ID.
  */
-import { LEFT, RIGHT, type CatalogueEntry } from "../types.ts";
+import { RIGHT, type CatalogueEntry } from "../types.ts";
 
 const RESOURCES: [type: string, idPrefix: string, prefix: string, longOnly?: boolean][] = [
   ["ec2_instance", "i", "AWS_EC2"],
@@ -60,9 +60,12 @@ const longFirst = [...RESOURCES].sort((a, b) => b[1].length - a[1].length);
 const hexAlternatives = longFirst.filter(([, p, , longOnly]) => !longOnly && p !== "dxcon").map(([, p]) => escape(p));
 const longOnlyAlternatives = longFirst.filter(([, , , longOnly]) => longOnly).map(([, p]) => escape(p));
 
+const BOUNDARY = "(?:(?<![A-Za-z0-9_])|(?<=%[0-9A-Fa-f]{2}))";
+
 /**
  * One entry, one regex for the whole family (one pass over the text instead of forty);
- * `classify` names the type from the ID prefix that matched.
+ * `classify` names the type from the ID prefix that matched. The regex starts at the `-`
+ * and reads the prefix in a lookbehind, so the engine only stops at hyphens.
  */
 export const ec2Entries: CatalogueEntry[] = [
   {
@@ -70,9 +73,12 @@ export const ec2Entries: CatalogueEntry[] = [
     prefix: "AWS_EC2",
     priority: 20,
     pattern: new RegExp(
-      `${LEFT}(?:(?<id>${hexAlternatives.join("|")})-(?:[0-9a-f]{17}|[0-9a-f]{8})|(?<longId>${longOnlyAlternatives.join("|")})-[0-9a-f]{17}|(?<dx>dxcon)-[0-9a-z]{8})${RIGHT}(?!-[0-9a-f]{4,}${RIGHT})`,
+      `-(?:(?<=${BOUNDARY}(?<id>${hexAlternatives.join("|")})-)(?:[0-9a-f]{17}|[0-9a-f]{8})` +
+        `|(?<=${BOUNDARY}(?<longId>${longOnlyAlternatives.join("|")})-)[0-9a-f]{17}` +
+        `|(?<=${BOUNDARY}(?<dx>dxcon)-)[0-9a-z]{8})${RIGHT}(?!-[0-9a-f]{4,}${RIGHT})`,
       "g",
     ),
+    leadIn: (groups) => (groups.id ?? groups.longId ?? groups.dx ?? "").length,
     classify: (groups) => byIdPrefix.get(groups.id ?? groups.longId ?? groups.dx ?? ""),
     family: [...byIdPrefix.values()],
   },

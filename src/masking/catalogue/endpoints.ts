@@ -7,25 +7,29 @@ const HOST_END = "(?![A-Za-z0-9.-]*[A-Za-z0-9])";
 const REGION = "[a-z]{2}(?:-gov|-iso[a-z]?)?-[a-z]+-\\d";
 const BUCKET = "[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]";
 
-const host = (type: string, prefix: string, hint: string, body: string): CatalogueEntry => ({
+/**
+ * A host name `before + literal + after`. The regex starts at the literal (`.rds.amazonaws.com`),
+ * which the engine finds fast, and reads the part before it in a lookbehind (see leadIn).
+ */
+const host = (type: string, prefix: string, hint: string, before: string, literal: string, after = ""): CatalogueEntry => ({
   type,
   prefix,
   priority: 15,
   hints: [hint],
-  anchor: { literal: hint, lookbehind: 160 },
-  pattern: new RegExp(`${HOST_START}${body}(?:\\.cn)?${HOST_END}`, "g"),
+  pattern: new RegExp(`${literal}(?<=${HOST_START}(?<lead>${before})${literal})${after}(?:\\.cn)?${HOST_END}`, "g"),
+  leadIn: (groups) => groups.lead!.length,
 });
 
 export const endpointEntries: CatalogueEntry[] = [
-  host("rds_endpoint", "AWS_RDS_ENDPOINT", ".rds.amazonaws.com", `[a-z0-9][a-z0-9-]*\\.(?:cluster-(?:ro-|custom-)?|proxy-)?[a-z0-9]+\\.${REGION}\\.rds\\.amazonaws\\.com`),
-  host("elasticache_endpoint", "AWS_ELASTICACHE_ENDPOINT", ".cache.amazonaws.com", `[a-z0-9][a-z0-9-]*(?:\\.[a-z0-9-]+){1,4}\\.cache\\.amazonaws\\.com`),
-  host("redshift_endpoint", "AWS_REDSHIFT_ENDPOINT", ".redshift", `[a-z0-9][a-z0-9-]*(?:\\.[a-z0-9-]+)?\\.${REGION}\\.redshift(?:-serverless)?\\.amazonaws\\.com`),
-  host("eks_endpoint", "AWS_EKS_ENDPOINT", ".eks.amazonaws.com", `[A-Za-z0-9]{16,64}\\.[a-z0-9]{2,4}\\.${REGION}\\.eks\\.amazonaws\\.com`),
-  host("elb_endpoint", "AWS_ELB_ENDPOINT", ".elb.", `(?:internal-|dualstack\\.)?[A-Za-z0-9][A-Za-z0-9-]*-\\d{6,12}\\.${REGION}\\.elb\\.amazonaws\\.com`),
-  host("nlb_endpoint", "AWS_ELB_ENDPOINT", ".elb.", `[A-Za-z0-9][A-Za-z0-9-]*-[0-9a-f]{16}\\.elb\\.${REGION}\\.amazonaws\\.com`),
-  host("api_gateway_endpoint", "AWS_APIGW_ENDPOINT", ".execute-api.", `[a-z0-9]{10}\\.execute-api\\.${REGION}\\.amazonaws\\.com`),
-  host("cloudfront_domain", "AWS_CLOUDFRONT_DOMAIN", ".cloudfront.net", `d[a-z0-9]{12,14}\\.cloudfront\\.net`),
-  host("ec2_public_dns", "AWS_EC2_DNS", "ec2-", `ec2-\\d{1,3}-\\d{1,3}-\\d{1,3}-\\d{1,3}\\.(?:${REGION}\\.)?compute(?:-1)?\\.amazonaws\\.com`),
+  host("rds_endpoint", "AWS_RDS_ENDPOINT", ".rds.amazonaws.com", `[a-z0-9][a-z0-9-]*\\.(?:cluster-(?:ro-|custom-)?|proxy-)?[a-z0-9]+\\.${REGION}`, "\\.rds\\.amazonaws\\.com"),
+  host("elasticache_endpoint", "AWS_ELASTICACHE_ENDPOINT", ".cache.amazonaws.com", `[a-z0-9][a-z0-9-]*(?:\\.[a-z0-9-]+){1,4}`, "\\.cache\\.amazonaws\\.com"),
+  host("redshift_endpoint", "AWS_REDSHIFT_ENDPOINT", ".redshift", `[a-z0-9][a-z0-9-]*(?:\\.[a-z0-9-]+)?\\.${REGION}`, "\\.redshift", "(?:-serverless)?\\.amazonaws\\.com"),
+  host("eks_endpoint", "AWS_EKS_ENDPOINT", ".eks.amazonaws.com", `[A-Za-z0-9]{16,64}\\.[a-z0-9]{2,4}\\.${REGION}`, "\\.eks\\.amazonaws\\.com"),
+  host("elb_endpoint", "AWS_ELB_ENDPOINT", ".elb.", `(?:internal-|dualstack\\.)?[A-Za-z0-9][A-Za-z0-9-]*-\\d{6,12}\\.${REGION}`, "\\.elb\\.", "amazonaws\\.com"),
+  host("nlb_endpoint", "AWS_ELB_ENDPOINT", ".elb.", `[A-Za-z0-9][A-Za-z0-9-]*-[0-9a-f]{16}`, "\\.elb\\.", `${REGION}\\.amazonaws\\.com`),
+  host("api_gateway_endpoint", "AWS_APIGW_ENDPOINT", ".execute-api.", "[a-z0-9]{10}", "\\.execute-api\\.", `${REGION}\\.amazonaws\\.com`),
+  host("cloudfront_domain", "AWS_CLOUDFRONT_DOMAIN", ".cloudfront.net", "d[a-z0-9]{12,14}", "\\.cloudfront\\.net"),
+  host("ec2_public_dns", "AWS_EC2_DNS", "ec2-", "", "ec2-", `\\d{1,3}-\\d{1,3}-\\d{1,3}-\\d{1,3}\\.(?:${REGION}\\.)?compute(?:-1)?\\.amazonaws\\.com`),
   {
     type: "s3_bucket",
     prefix: "AWS_S3_BUCKET",

@@ -36,7 +36,9 @@ export const networkEntries: CatalogueEntry[] = [
     prefix: "IP_V4",
     priority: 30,
     // Not inside a longer dotted number (1.2.3.4.5), but a sentence's "." may precede it.
-    pattern: /(?:(?<![0-9A-Za-z_]|\d\.)|(?<=%[0-9A-Fa-f]{2}))(?:\d{1,3}\.){3}\d{1,3}(?![0-9A-Za-z_]|\.\d)/g,
+    // Starts at the first "." and reads the first octet in a lookbehind (see leadIn).
+    pattern: /\.(?<=(?:(?<![0-9A-Za-z_]|\d\.)|(?<=%[0-9A-Fa-f]{2}))(?<lead>\d{1,3})\.)\d{1,3}\.\d{1,3}\.\d{1,3}(?![0-9A-Za-z_]|\.\d)/g,
+    leadIn: (groups) => groups.lead!.length,
     validate: (value, text, index) => isPublicIpv4(value) && !contextBefore(text, index, /(version|release|ver\.?)\s*[:=]?\s*$/i, 16),
   },
   {
