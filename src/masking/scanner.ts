@@ -34,7 +34,7 @@ export class Scanner {
         const value = m.groups?.value;
         const lead = entry.leadIn ? entry.leadIn(m.groups ?? {}) : 0;
         const start = value === undefined ? m.index - lead : m.index + m[0].lastIndexOf(value);
-        const matched = value ?? text.slice(start, m.index + m[0].length);
+        const matched = value ?? text.slice(start, entry.leadOnly ? m.index : m.index + m[0].length);
         if (entry.validate && !entry.validate(matched, text, start)) continue;
         if (entry.expand) {
           const parts = entry.expand(m[0], m.index, m.groups ?? {});

@@ -36,6 +36,8 @@ export interface CatalogueEntry {
    * in a lookbehind: the engine then skips straight to that literal, several times faster.
    */
   leadIn?: (groups: Record<string, string | undefined>) => number;
+  /** With leadIn: only the part read in the lookbehind is the value (the regex matched context). */
+  leadOnly?: boolean;
   /**
    * For a family of types sharing one regex (EC2 resource IDs): the type and prefix of a match,
    * from its groups. One pass over the text then serves the whole family.

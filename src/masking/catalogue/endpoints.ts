@@ -42,7 +42,10 @@ export const endpointEntries: CatalogueEntry[] = [
     prefix: "AWS_S3_BUCKET",
     priority: 15,
     hints: [".s3"],
-    pattern: new RegExp(`${HOST_START}(?<value>${BUCKET})(?=\\.s3(?:[.-]${REGION}|-website[.-]${REGION}|\\.dualstack\\.${REGION}|-accelerate)?\\.amazonaws\\.com)`, "g"),
+    // Starts at ".s3" (fast to find) and reads the bucket in a lookbehind; only the bucket is masked.
+    pattern: new RegExp(`\\.s3(?<=${HOST_START}(?<lead>${BUCKET})\\.s3)(?=(?:[.-]${REGION}|-website[.-]${REGION}|\\.dualstack\\.${REGION}|-accelerate)?\\.amazonaws\\.com)`, "g"),
+    leadIn: (groups) => groups.lead!.length,
+    leadOnly: true,
   },
   {
     type: "s3_bucket",

@@ -47,7 +47,10 @@ export const networkEntries: CatalogueEntry[] = [
     priority: 30,
     hints: [":"],
     // Permissive candidate; isPublicIpv6 decides. Times (12:30:45) and MACs fail validation.
-    pattern: /(?<![0-9A-Za-z_:.])(?:[0-9a-fA-F]{1,4}|:)(?::[0-9a-fA-F]{0,4}){2,7}(?![0-9A-Za-z_:]|\.\d)/g,
+    // Starts at the first ":" (leadIn reads the group before it): `a:b:…` or `::b…`.
+    pattern:
+      /:(?:(?<=(?:(?<![0-9A-Za-z_:.])|(?<=%[0-9A-Fa-f]{2}))(?<lead>[0-9a-fA-F]{1,4}):)[0-9a-fA-F]{0,4}(?::[0-9a-fA-F]{0,4}){1,6}|(?<=(?<![0-9A-Za-z_:.]):)(?::[0-9a-fA-F]{0,4}){2,7})(?![0-9A-Za-z_:]|\.\d)/g,
+    leadIn: (groups) => groups.lead?.length ?? 0,
     validate: (value) => isPublicIpv6(value),
   },
 ];
