@@ -1,7 +1,9 @@
 /**
- * Finds every sensitive value in a text in one call. Each catalogue entry whose hints occur
- * runs once over the text; candidates are then resolved in one sort and one sweep: longest
- * first, then lower priority number, then type name. Linear in the text for a fixed catalogue.
+ * Finds every sensitive value in a text in one call. Each entry's regex starts at a rare
+ * literal, so the engine skips most of the text; entries that share a trigger (secret words,
+ * `amazonaws.com`) share one pass over it and run sticky at its hits. Candidates are then
+ * resolved in one sort and one sweep: longest first, then lower priority number, then type
+ * name. Linear in the text for a fixed catalogue.
  */
 import type { CatalogueEntry, Match } from "./types.ts";
 
@@ -9,50 +11,71 @@ interface Candidate extends Match {
   parts?: Match[];
 }
 
+interface AnchorGroup {
+  anchor: RegExp;
+  /** The group's entries, with their patterns made sticky. */
+  entries: { entry: CatalogueEntry; sticky: RegExp }[];
+}
+
 export class Scanner {
-  /** One regex over every entry's hints: a single pass tells which entries are worth running. */
-  private readonly hintPattern: RegExp | undefined;
+  private readonly wholeText: CatalogueEntry[];
+  private readonly anchored: AnchorGroup[];
 
   constructor(readonly entries: readonly CatalogueEntry[]) {
-    const hints = [...new Set(entries.flatMap((entry) => entry.hints ?? []))].sort((a, b) => b.length - a.length);
-    this.hintPattern = hints.length === 0 ? undefined : new RegExp(hints.map((hint) => hint.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&")).join("|"), "g");
-  }
-
-  private presentHints(text: string): Set<string> {
-    const found = new Set<string>();
-    if (this.hintPattern) for (const match of text.matchAll(this.hintPattern)) found.add(match[0]);
-    return found;
+    this.wholeText = entries.filter((entry) => !entry.anchor);
+    const groups = new Map<RegExp, AnchorGroup>();
+    for (const entry of entries) {
+      if (!entry.anchor) continue;
+      const group = groups.get(entry.anchor) ?? { anchor: entry.anchor, entries: [] };
+      group.entries.push({ entry, sticky: new RegExp(entry.pattern.source, entry.pattern.flags.replace("g", "") + "y") });
+      groups.set(entry.anchor, group);
+    }
+    this.anchored = [...groups.values()];
   }
 
   /** Non-overlapping matches in text order; composite matches are replaced by their parts. */
   scan(text: string): Match[] {
     const candidates: Candidate[] = [];
-    const present = this.presentHints(text);
-    for (const entry of this.entries) {
-      if (entry.hints && !entry.hints.some((hint) => present.has(hint))) continue;
-      for (const m of allMatches(entry.pattern, text)) {
-        const value = m.groups?.value;
-        const lead = entry.leadIn ? entry.leadIn(m.groups ?? {}) : 0;
-        const start = value === undefined ? m.index - lead : m.index + m[0].lastIndexOf(value);
-        const matched = value ?? text.slice(start, entry.leadOnly ? m.index : m.index + m[0].length);
-        if (entry.validate && !entry.validate(matched, text, start)) continue;
-        if (entry.expand) {
-          const parts = entry.expand(m[0], m.index, m.groups ?? {});
-          if (!parts) continue;
-          // A composite claims its span up to its last part, so nothing inside it is masked
-          // piecemeal, while whatever follows its last part is still scanned by the others.
-          // With no parts (an AWS-owned ARN) it claims the whole match.
-          const end = parts.length ? Math.max(...parts.map((part) => part.end)) : m.index + m[0].length;
-          candidates.push({ start: m.index, end, type: entry.type, prefix: entry.prefix, priority: entry.priority, parts });
-          continue;
+    for (const entry of this.wholeText) {
+      if (entry.hints && !entry.hints.some((hint) => text.includes(hint))) continue;
+      for (const m of allMatches(entry.pattern, text)) addCandidate(candidates, entry, m, text);
+    }
+    for (const { anchor, entries } of this.anchored) {
+      anchor.lastIndex = 0;
+      for (let hit = anchor.exec(text); hit; hit = anchor.exec(text)) {
+        for (const { entry, sticky } of entries) {
+          sticky.lastIndex = hit.index;
+          const m = sticky.exec(text);
+          if (m && m[0].length > 0) addCandidate(candidates, entry, m, text);
         }
-        const kind = entry.classify ? entry.classify(m.groups ?? {}) : entry;
-        if (!kind) continue;
-        candidates.push({ start, end: start + matched.length, type: kind.type, prefix: kind.prefix, priority: entry.priority });
+        // Hits may overlap (`hostedzone` holds `zone`): look again one character further.
+        anchor.lastIndex = hit.index + 1;
       }
     }
     return resolveOverlaps(candidates);
   }
+}
+
+function addCandidate(candidates: Candidate[], entry: CatalogueEntry, m: RegExpExecArray, text: string): void {
+  const groups = m.groups ?? {};
+  const value = groups.value;
+  const lead = entry.leadIn ? entry.leadIn(groups) : 0;
+  const start = value === undefined ? m.index - lead : m.index + m[0].lastIndexOf(value);
+  const matched = value ?? (entry.leadOnly ? groups.lead! : text.slice(start, m.index + m[0].length));
+  if (entry.validate && !entry.validate(matched, text, start)) return;
+  if (entry.expand) {
+    const parts = entry.expand(m[0], m.index, groups);
+    if (!parts) return;
+    // A composite claims its span up to its last part, so nothing inside it is masked
+    // piecemeal, while whatever follows its last part is still scanned by the others.
+    // With no parts (an AWS-owned ARN) it claims the whole match.
+    const end = parts.length ? Math.max(...parts.map((part) => part.end)) : m.index + m[0].length;
+    candidates.push({ start: m.index, end, type: entry.type, prefix: entry.prefix, priority: entry.priority, parts });
+    return;
+  }
+  const kind = entry.classify ? entry.classify(groups) : entry;
+  if (!kind) return;
+  candidates.push({ start, end: start + matched.length, type: kind.type, prefix: kind.prefix, priority: entry.priority });
 }
 
 function* allMatches(pattern: RegExp, text: string): Generator<RegExpExecArray> {

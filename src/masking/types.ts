@@ -26,8 +26,17 @@ export interface CatalogueEntry {
   prefix: string;
   /** Lower wins when two matches of the same length overlap. */
   priority: number;
-  /** Literal strings of which at least one must occur for the pattern to be worth running. */
+  /**
+   * Literal strings of which at least one must occur for the pattern to be worth running
+   * (checked with `includes`, so only for entries whose own pattern is costly to run).
+   */
   hints?: readonly string[];
+  /**
+   * A regex shared (by identity) with other entries: the scanner finds its hits once and runs
+   * `pattern`, sticky, at each hit instead of over the whole text. `pattern` must then start
+   * matching exactly where the anchor does (what precedes it is read in a lookbehind).
+   */
+  anchor?: RegExp;
   /** Rejects a candidate: `value` is the span to mask, `index` its start in `text`. */
   validate?: (value: string, text: string, index: number) => boolean;
   /**
@@ -36,7 +45,10 @@ export interface CatalogueEntry {
    * in a lookbehind: the engine then skips straight to that literal, several times faster.
    */
   leadIn?: (groups: Record<string, string | undefined>) => number;
-  /** With leadIn: only the part read in the lookbehind is the value (the regex matched context). */
+  /**
+   * With leadIn: only the lookbehind's group `lead` is the value; what lies between it and the
+   * match (counted in leadIn) and the match itself are context.
+   */
   leadOnly?: boolean;
   /**
    * For a family of types sharing one regex (EC2 resource IDs): the type and prefix of a match,

@@ -13,7 +13,7 @@ import { LEFT, type CatalogueEntry, type Match } from "../types.ts";
 const SEP = "(?::|%3[Aa])";
 const RESOURCE_CHAR = String.raw`(?:[A-Za-z0-9_.+=@,*?$#!~-]|/|\\/|%2[Ff]|%3[Aa]|:)`;
 const ARN = new RegExp(
-  String.raw`${LEFT}arn${SEP}(?<partition>aws(?:-cn|-us-gov|-iso|-iso-[a-z])?)${SEP}(?<service>[a-z0-9-]+)${SEP}(?<region>[a-z0-9-]*)${SEP}(?<account>\d{12}|aws|)${SEP}(?<resource>(?:(?!arn(?::|%3[Aa]))${RESOURCE_CHAR})+)`,
+  String.raw`arn(?<=${LEFT}arn)${SEP}(?<partition>aws(?:-cn|-us-gov|-iso|-iso-[a-z])?)${SEP}(?<service>[a-z0-9-]+)${SEP}(?<region>[a-z0-9-]*)${SEP}(?<account>\d{12}|aws|)${SEP}(?<resource>(?:(?!arn(?::|%3[Aa]))${RESOURCE_CHAR})+)`,
   "g",
 );
 
@@ -70,7 +70,6 @@ export function arnEntries(mode: "parts" | "whole"): CatalogueEntry[] {
       type: "arn",
       prefix: "AWS_ARN",
       priority: 5,
-      hints: ["arn:", "arn%3"],
       pattern: ARN,
       expand(value, index, groups) {
         const { service = "", account = "", resource = "" } = groups;

@@ -1,5 +1,6 @@
 /** AWS credentials and account IDs. */
 import { contextBefore, type CatalogueEntry } from "../types.ts";
+import { AMAZONAWS, SECRET_WORDS } from "./anchors.ts";
 
 const ACCESS_KEY_KINDS: [type: string, idPrefixes: string, prefix: string][] = [
   ["aws_access_key_id", "AKIA|ASIA|ABIA|ACCA", "AWS_ACCESS_KEY"],
@@ -15,34 +16,41 @@ const ACCESS_KEY_KINDS: [type: string, idPrefixes: string, prefix: string][] = [
 /** 12 digits are an account only with an account word nearby (or inside an ARN, see arn.ts). */
 const ACCOUNT_CONTEXT = /(account|owner|계정|aws_?id|principal|payer|--account)[^\n]{0,32}$/i;
 
+const kindByIdPrefix = new Map(ACCESS_KEY_KINDS.flatMap(([type, idPrefixes, prefix]) => idPrefixes.split("|").map((id) => [id, { type, prefix }] as const)));
+
 export const credentialEntries: CatalogueEntry[] = [
-  ...ACCESS_KEY_KINDS.map(([type, idPrefixes, prefix]) => ({
-    type,
-    prefix,
-    priority: 10,
-    hints: idPrefixes.split("|"),
-    pattern: new RegExp(`(?:(?<![A-Z0-9])|(?<=%[0-9A-Fa-f]{2}))(?:${idPrefixes})[A-Z0-9]{16,17}(?![A-Z0-9])`, "g"),
-  })),
   {
+    // One pass for every kind: starts at the `A` of the ID prefix, checks the boundary in a
+    // lookbehind, and `classify` names the kind from the prefix.
+    type: "aws_access_key_id",
+    prefix: "AWS_ACCESS_KEY",
+    priority: 10,
+    pattern: new RegExp(`(?<id>A(?:${[...kindByIdPrefix.keys()].map((id) => id.slice(1)).join("|")}))(?<=(?:(?<![A-Z0-9])|(?<=%[0-9A-Fa-f]{2}))A...)[A-Z0-9]{16,17}(?![A-Z0-9])`, "g"),
+    classify: (groups) => kindByIdPrefix.get(groups.id!),
+    family: [...new Map([...kindByIdPrefix.values()].map((kind) => [kind.prefix, kind])).values()],
+  },
+  {
+    // aws_secret_access_key, SecretAccessKey, secret_key, aws_secret — read from "secret" on.
     type: "aws_secret_access_key",
     prefix: "AWS_SECRET_KEY",
     priority: 10,
-    pattern:
-      /(?:secret_?access_?key|secretaccesskey|secret_?key|aws_?secret)(?:\\?["'])?\s*[:=]\s*(?:\\?["'])?(?<value>[A-Za-z0-9/+]{40})(?![A-Za-z0-9/+=])/gi,
+    anchor: SECRET_WORDS,
+    pattern: /secret(?:_?access_?key|_?key|(?<=aws_?secret))(?:\\?["'])?\s*[:=]\s*(?:\\?["'])?(?<value>[A-Za-z0-9/+]{40})(?![A-Za-z0-9/+=])/gi,
   },
   {
     type: "aws_session_token",
     prefix: "AWS_SESSION_TOKEN",
     priority: 10,
-    hints: ["IQoJb3JpZ2luX2Vj", "FwoGZXIvYXdzE"],
     // Modern STS tokens start IQoJ…, older ones FwoG…; both are long base64 runs.
     pattern: /(?:IQoJb3JpZ2luX2Vj|FwoGZXIvYXdzE)(?:[A-Za-z0-9/+]|\\\/){40,}={0,2}/g,
   },
   {
+    // session_token, security_token, x-amz-security-token — read from "token" on.
     type: "aws_session_token",
     prefix: "AWS_SESSION_TOKEN",
     priority: 11,
-    pattern: /(?:session_?token|security_?token|x-amz-security-token)(?:\\?["'])?\s*[:=]\s*(?:\\?["'])?(?<value>(?:[A-Za-z0-9/+]|%2[Bb]|%2[Ff]|%3[Dd]){40,}={0,2})/gi,
+    anchor: SECRET_WORDS,
+    pattern: /token(?<=(?:session_?|security_?|x-amz-security-)token)(?:\\?["'])?\s*[:=]\s*(?:\\?["'])?(?<value>(?:[A-Za-z0-9/+]|%2[Bb]|%2[Ff]|%3[Dd]){40,}={0,2})/gi,
   },
   {
     type: "aws_account_id",
@@ -56,7 +64,9 @@ export const credentialEntries: CatalogueEntry[] = [
     type: "aws_account_id",
     prefix: "AWS_ACCOUNT",
     priority: 12,
-    hints: [".dkr.ecr."],
-    pattern: /(?<![A-Za-z0-9_])(?<value>\d{12})(?=\.dkr\.ecr\.)/g,
+    anchor: AMAZONAWS,
+    pattern: /amazonaws\.com(?<=(?<![A-Za-z0-9_])(?<lead>\d{12})(?<between>\.dkr\.ecr(?:-fips)?\.[a-z0-9-]+\.)amazonaws\.com)/g,
+    leadIn: (groups) => groups.lead!.length + groups.between!.length,
+    leadOnly: true,
   },
 ];

@@ -1,5 +1,6 @@
 /** AWS host names and name-like identifiers that only context makes recognisable. */
 import { contextBefore, type CatalogueEntry } from "../types.ts";
+import { AMAZONAWS, SECRET_WORDS } from "./anchors.ts";
 
 /** Not inside a longer host name; a URL escape (`%2F`) before it counts as a boundary. */
 const HOST_START = "(?:(?<![A-Za-z0-9.-])|(?<=%[0-9A-Fa-f]{2}))";
@@ -8,59 +9,71 @@ const REGION = "[a-z]{2}(?:-gov|-iso[a-z]?)?-[a-z]+-\\d";
 const BUCKET = "[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]";
 
 /**
- * A host name `before + literal + after`. The regex starts at the literal (`.rds.amazonaws.com`),
- * which the engine finds fast, and reads the part before it in a lookbehind (see leadIn).
+ * An AWS host name `head + amazonaws.com`, e.g. `db.c9akciq32.us-east-1.rds.` + `amazonaws.com`.
+ * The regex starts at `amazonaws.com`, shared by every host entry (see AMAZONAWS), and reads
+ * the head in a lookbehind (see leadIn).
  */
-const host = (type: string, prefix: string, hint: string, before: string, literal: string, after = ""): CatalogueEntry => ({
+const awsHost = (type: string, prefix: string, head: string): CatalogueEntry => ({
   type,
   prefix,
   priority: 15,
-  hints: [hint],
-  pattern: new RegExp(`${literal}(?<=${HOST_START}(?<lead>${before})${literal})${after}(?:\\.cn)?${HOST_END}`, "g"),
+  anchor: AMAZONAWS,
+  pattern: new RegExp(`amazonaws\\.com(?<=${HOST_START}(?<lead>${head})amazonaws\\.com)(?:\\.cn)?${HOST_END}`, "g"),
   leadIn: (groups) => groups.lead!.length,
 });
 
 export const endpointEntries: CatalogueEntry[] = [
-  host("rds_endpoint", "AWS_RDS_ENDPOINT", ".rds.amazonaws.com", `[a-z0-9][a-z0-9-]*\\.(?:cluster-(?:ro-|custom-)?|proxy-)?[a-z0-9]+\\.${REGION}`, "\\.rds\\.amazonaws\\.com"),
-  host("elasticache_endpoint", "AWS_ELASTICACHE_ENDPOINT", ".cache.amazonaws.com", `[a-z0-9][a-z0-9-]*(?:\\.[a-z0-9-]+){1,4}`, "\\.cache\\.amazonaws\\.com"),
-  host("redshift_endpoint", "AWS_REDSHIFT_ENDPOINT", ".redshift", `[a-z0-9][a-z0-9-]*(?:\\.[a-z0-9-]+)?\\.${REGION}`, "\\.redshift", "(?:-serverless)?\\.amazonaws\\.com"),
-  host("eks_endpoint", "AWS_EKS_ENDPOINT", ".eks.amazonaws.com", `[A-Za-z0-9]{16,64}\\.[a-z0-9]{2,4}\\.${REGION}`, "\\.eks\\.amazonaws\\.com"),
-  host("elb_endpoint", "AWS_ELB_ENDPOINT", ".elb.", `(?:internal-|dualstack\\.)?[A-Za-z0-9][A-Za-z0-9-]*-\\d{6,12}\\.${REGION}`, "\\.elb\\.", "amazonaws\\.com"),
-  host("nlb_endpoint", "AWS_ELB_ENDPOINT", ".elb.", `[A-Za-z0-9][A-Za-z0-9-]*-[0-9a-f]{16}`, "\\.elb\\.", `${REGION}\\.amazonaws\\.com`),
-  host("api_gateway_endpoint", "AWS_APIGW_ENDPOINT", ".execute-api.", "[a-z0-9]{10}", "\\.execute-api\\.", `${REGION}\\.amazonaws\\.com`),
-  host("cloudfront_domain", "AWS_CLOUDFRONT_DOMAIN", ".cloudfront.net", "d[a-z0-9]{12,14}", "\\.cloudfront\\.net"),
-  host("ec2_public_dns", "AWS_EC2_DNS", "ec2-", "", "ec2-", `\\d{1,3}-\\d{1,3}-\\d{1,3}-\\d{1,3}\\.(?:${REGION}\\.)?compute(?:-1)?\\.amazonaws\\.com`),
+  awsHost("rds_endpoint", "AWS_RDS_ENDPOINT", `[a-z0-9][a-z0-9-]*\\.(?:cluster-(?:ro-|custom-)?|proxy-)?[a-z0-9]+\\.${REGION}\\.rds\\.`),
+  awsHost("elasticache_endpoint", "AWS_ELASTICACHE_ENDPOINT", `[a-z0-9][a-z0-9-]*(?:\\.[a-z0-9-]+){1,4}\\.cache\\.`),
+  awsHost("redshift_endpoint", "AWS_REDSHIFT_ENDPOINT", `[a-z0-9][a-z0-9-]*(?:\\.[a-z0-9-]+)?\\.${REGION}\\.redshift(?:-serverless)?\\.`),
+  awsHost("eks_endpoint", "AWS_EKS_ENDPOINT", `[A-Za-z0-9]{16,64}\\.[a-z0-9]{2,4}\\.${REGION}\\.eks\\.`),
+  awsHost("elb_endpoint", "AWS_ELB_ENDPOINT", `(?:internal-|dualstack\\.)?[A-Za-z0-9][A-Za-z0-9-]*-\\d{6,12}\\.${REGION}\\.elb\\.`),
+  awsHost("nlb_endpoint", "AWS_ELB_ENDPOINT", `[A-Za-z0-9][A-Za-z0-9-]*-[0-9a-f]{16}\\.elb\\.${REGION}\\.`),
+  awsHost("api_gateway_endpoint", "AWS_APIGW_ENDPOINT", `[a-z0-9]{10}\\.execute-api\\.${REGION}\\.`),
+  {
+    type: "cloudfront_domain",
+    prefix: "AWS_CLOUDFRONT_DOMAIN",
+    priority: 15,
+    pattern: new RegExp(`\\.cloudfront\\.net(?<=${HOST_START}(?<lead>d[a-z0-9]{12,14})\\.cloudfront\\.net)${HOST_END}`, "g"),
+    leadIn: (groups) => groups.lead!.length,
+  },
+  awsHost("ec2_public_dns", "AWS_EC2_DNS", `ec2-\\d{1,3}-\\d{1,3}-\\d{1,3}-\\d{1,3}\\.(?:${REGION}\\.)?compute(?:-1)?\\.`),
   {
     type: "s3_bucket",
     prefix: "AWS_S3_BUCKET",
     priority: 15,
-    hints: ["s3:", "s3%3", "S3:"],
-    pattern: new RegExp(`(?:s3|S3)(?::|%3[Aa])(?:/|%2[Ff]|\\\\/){2}(?<value>${BUCKET})(?![a-z0-9.-]*[a-z0-9])`, "g"),
+    // Starts at the "3" (rarer than "s") and reads the "s" in a lookbehind.
+    pattern: new RegExp(`3(?::|%3[Aa])(?<=[sS]3(?::|%3[Aa]))(?:/|%2[Ff]|\\\\/){2}(?<value>${BUCKET})(?![a-z0-9.-]*[a-z0-9])`, "g"),
   },
   {
     type: "s3_bucket",
     prefix: "AWS_S3_BUCKET",
     priority: 15,
-    hints: [".s3"],
-    // Starts at ".s3" (fast to find) and reads the bucket in a lookbehind; only the bucket is masked.
-    pattern: new RegExp(`\\.s3(?<=${HOST_START}(?<lead>${BUCKET})\\.s3)(?=(?:[.-]${REGION}|-website[.-]${REGION}|\\.dualstack\\.${REGION}|-accelerate)?\\.amazonaws\\.com)`, "g"),
-    leadIn: (groups) => groups.lead!.length,
+    // Virtual-hosted style, bucket.s3.region.amazonaws.com: only the bucket is masked.
+    anchor: AMAZONAWS,
+    pattern: new RegExp(`amazonaws\\.com(?<=${HOST_START}(?<lead>${BUCKET})(?<between>\\.s3(?:[.-]${REGION}|-website[.-]${REGION}|\\.dualstack\\.${REGION}|-accelerate)?\\.)amazonaws\\.com)`, "g"),
+    leadIn: (groups) => groups.lead!.length + groups.between!.length,
     leadOnly: true,
   },
   {
     type: "s3_bucket",
     prefix: "AWS_S3_BUCKET",
     priority: 15,
-    hints: ["s3.amazonaws.com/", "amazonaws.com/"],
-    pattern: new RegExp(`${HOST_START}s3(?:[.-]${REGION})?\\.amazonaws\\.com(?:\\.cn)?(?:/|\\\\/)(?<value>${BUCKET})(?![a-z0-9.-]*[a-z0-9])`, "g"),
+    // Path style, s3.region.amazonaws.com/bucket.
+    anchor: AMAZONAWS,
+    pattern: new RegExp(`amazonaws\\.com(?<=${HOST_START}s3(?:[.-]${REGION})?\\.amazonaws\\.com)(?:\\.cn)?(?:/|\\\\/)(?<value>${BUCKET})(?![a-z0-9.-]*[a-z0-9])`, "g"),
   },
   {
     type: "s3_bucket",
     prefix: "AWS_S3_BUCKET",
     priority: 15,
-    hints: ["ucket"],
     // "Bucket": "name" in JSON/CLI output, `--bucket name`, `bucket = "name"` in Terraform.
-    pattern: new RegExp(`(?:\\\\?"(?:Bucket|BucketName|bucket|bucket_name)\\\\?"\\s*:\\s*\\\\?"|--bucket(?:-name)?[ =]|\\bbucket(?:_name)?\\s*=\\s*")(?<value>${BUCKET})(?![a-z0-9.-]*[a-z0-9])`, "g"),
+    // Starts at "ucket" (fast to find) and checks what precedes it in lookbehinds.
+    pattern: new RegExp(
+      `ucket(?:(?<=\\\\?"[Bb]ucket)(?:Name|_name)?\\\\?"\\s*:\\s*\\\\?"|(?<=--bucket)(?:-name)?[ =]|(?<=\\bbucket)(?:_name)?\\s*=\\s*")` +
+        `(?<value>${BUCKET})(?![a-z0-9.-]*[a-z0-9])`,
+      "g",
+    ),
   },
   {
     type: "kms_key_id",
@@ -73,8 +86,9 @@ export const endpointEntries: CatalogueEntry[] = [
     type: "route53_zone_id",
     prefix: "AWS_ROUTE53_ZONE",
     priority: 14,
-    hints: ["hostedzone", "HostedZone", "ZoneId", "zone_id", "zone-id"],
-    pattern: /(?:hostedzone\/|(?:hosted_?zone_?id|zone_?id|zone-id)(?:\\?["'])?\s*[:=]?\s*(?:\\?["'])?)(?<value>Z[A-Z0-9]{8,32})(?![A-Z0-9])/gi,
+    // hostedzone/Z…, HostedZoneId / zone_id / zone-id: read from "zone" on.
+    anchor: SECRET_WORDS,
+    pattern: /zone(?:(?<=hostedzone)\/|(?:_?id|-id)(?:\\?["'])?\s*[:=]?\s*(?:\\?["'])?)(?<value>Z[A-Z0-9]{8,32})(?![A-Z0-9])/gi,
   },
   {
     type: "cloudfront_distribution_id",
@@ -87,9 +101,8 @@ export const endpointEntries: CatalogueEntry[] = [
     type: "log_group",
     prefix: "AWS_LOG_GROUP",
     priority: 16,
-    hints: ["/aws/"],
     // The service part of /aws/lambda/NAME is AWS's; the name is the user's.
-    pattern: /(?<![A-Za-z0-9_])\/aws\/(?:lambda|ecs|eks|rds\/instance|rds\/cluster|apigateway|codebuild|vendedlogs|kinesisfirehose|batch|sagemaker\/[A-Za-z]+|states)\/(?<value>[A-Za-z0-9_.#-]+)/g,
+    pattern: /\/aws\/(?<=(?<![A-Za-z0-9_])\/aws\/)(?:lambda|ecs|eks|rds\/instance|rds\/cluster|apigateway|codebuild|vendedlogs|kinesisfirehose|batch|sagemaker\/[A-Za-z]+|states)\/(?<value>[A-Za-z0-9_.#-]+)/g,
   },
 ];
 

@@ -1,13 +1,6 @@
 /** Secrets that are not AWS's: private keys, vendor tokens, JWTs, passwords, assigned secrets. */
 import { type CatalogueEntry } from "../types.ts";
-
-const token = (type: string, prefix: string, hints: string[], pattern: RegExp, priority = 8): CatalogueEntry => ({
-  type,
-  prefix,
-  priority,
-  hints,
-  pattern,
-});
+import { SECRET_WORDS } from "./anchors.ts";
 
 /** Values that name a secret without being one: placeholders, lookups, code. */
 function isRealSecretValue(value: string): boolean {
@@ -27,6 +20,23 @@ const VALUE_CHAR = String.raw`[^\s"'\x60,;()\[\]{}<>\\]`;
  */
 const SECRET_WORD = String.raw`(?:secret|token|passw(?:or)?d|passwd|pwd|api[_-]?key|apikey|access[_-]?key|private[_-]?key|credential|auth[_-]?key)`;
 
+/** Not inside a word; a URL escape (`%2F`) before it counts as a boundary. */
+const WORD_START = "(?:(?<![A-Za-z0-9_])|(?<=%[0-9A-Fa-f]{2}))";
+/** Tokens that may contain `-` must not continue one either. */
+const TOKEN_START = "(?:(?<![A-Za-z0-9_-])|(?<=%[0-9A-Fa-f]{2}))";
+/** A boundary check placed after a literal: `literal(?<=boundary literal)`. */
+const after = (boundary: string, literal: string) => `(?<=${boundary}${literal})`;
+
+const VENDOR_TOKENS = [
+  { group: "github", type: "github_token", prefix: "SECRET_GITHUB_TOKEN" },
+  { group: "gitlab", type: "gitlab_token", prefix: "SECRET_GITLAB_TOKEN" },
+  { group: "slack", type: "slack_token", prefix: "SECRET_SLACK_TOKEN" },
+  { group: "stripe", type: "stripe_key", prefix: "SECRET_STRIPE_KEY" },
+  { group: "anthropic", type: "anthropic_key", prefix: "SECRET_ANTHROPIC_KEY" },
+  { group: "openai", type: "openai_key", prefix: "SECRET_OPENAI_KEY" },
+  { group: "jwt", type: "jwt", prefix: "SECRET_JWT" },
+];
+
 export const secretEntries: CatalogueEntry[] = [
   {
     type: "private_key",
@@ -35,30 +45,53 @@ export const secretEntries: CatalogueEntry[] = [
     hints: ["PRIVATE KEY-----"],
     pattern: /-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY-----(?:[\s\S]*?-----END (?:[A-Z0-9]+ )*PRIVATE KEY-----|(?:[A-Za-z0-9+/=\s]|\\[nr])+)/g,
   },
-  token("github_token", "SECRET_GITHUB_TOKEN", ["gh", "github_pat_"], /(?:(?<![A-Za-z0-9_])|(?<=%[0-9A-Fa-f]{2}))(?:gh[pousr]_[A-Za-z0-9]{36,255}|github_pat_[A-Za-z0-9_]{22,255})(?![A-Za-z0-9_])/g),
-  token("gitlab_token", "SECRET_GITLAB_TOKEN", ["glpat-", "gldt-", "glrt-"], /(?:(?<![A-Za-z0-9_])|(?<=%[0-9A-Fa-f]{2}))gl(?:pat|dt|rt)-[A-Za-z0-9_-]{20,}(?![A-Za-z0-9_-])/g),
-  token("slack_token", "SECRET_SLACK_TOKEN", ["xox"], /(?:(?<![A-Za-z0-9_])|(?<=%[0-9A-Fa-f]{2}))xox[abposr]-[A-Za-z0-9-]{10,}(?![A-Za-z0-9-])/g),
-  token("slack_webhook", "SECRET_SLACK_WEBHOOK", ["hooks.slack.com"], /(?<=hooks\.slack\.com\/services\/)T[A-Z0-9]+\/B[A-Z0-9]+\/[A-Za-z0-9]+/g),
-  token("stripe_key", "SECRET_STRIPE_KEY", ["_live_", "_test_"], /(?:(?<![A-Za-z0-9_])|(?<=%[0-9A-Fa-f]{2}))(?:sk|rk|pk)_(?:live|test)_[A-Za-z0-9]{16,}(?![A-Za-z0-9])/g),
-  token("anthropic_key", "SECRET_ANTHROPIC_KEY", ["sk-ant-"], /(?:(?<![A-Za-z0-9_])|(?<=%[0-9A-Fa-f]{2}))sk-ant-[A-Za-z0-9_-]{20,}(?![A-Za-z0-9_-])/g),
-  token("openai_key", "SECRET_OPENAI_KEY", ["sk-"], /(?:(?<![A-Za-z0-9_-])|(?<=%[0-9A-Fa-f]{2}))sk-(?!ant-)(?:proj-|svcacct-|admin-)?[A-Za-z0-9_-]{32,}(?![A-Za-z0-9_-])/g, 9),
-  token("jwt", "SECRET_JWT", ["eyJ"], /(?:(?<![A-Za-z0-9_-])|(?<=%[0-9A-Fa-f]{2}))eyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}(?![A-Za-z0-9_-])/g),
-  token("s3_presigned_signature", "SECRET_AWS_SIGNATURE", ["X-Amz-Signature", "x-amz-signature"], /(?<=[Xx]-[Aa]mz-[Ss]ignature=)[0-9a-f]{64}(?![0-9a-f])/g),
+  {
+    // One pass for every vendor token: each alternative starts at its literal prefix (cheap to
+    // find) and checks the boundary before it in a lookbehind; `classify` names the vendor.
+    type: "vendor_token",
+    prefix: "SECRET_TOKEN",
+    priority: 8,
+    pattern: new RegExp(
+      [
+        `(?<github>(?:gh[pousr]_|github_pat_)${after(WORD_START, "(?:gh[pousr]_|github_pat_)")}(?:(?<=gh[pousr]_)[A-Za-z0-9]{36,255}|(?<=github_pat_)[A-Za-z0-9_]{22,255})(?![A-Za-z0-9_]))`,
+        `(?<gitlab>gl(?:pat|dt|rt)-${after(WORD_START, "gl(?:pat|dt|rt)-")}[A-Za-z0-9_-]{20,}(?![A-Za-z0-9_-]))`,
+        `(?<slack>xox[abposr]-${after(WORD_START, "xox[abposr]-")}[A-Za-z0-9-]{10,}(?![A-Za-z0-9-]))`,
+        `(?<stripe>[spr]k_(?:live|test)_${after(WORD_START, "[spr]k_(?:live|test)_")}[A-Za-z0-9]{16,}(?![A-Za-z0-9]))`,
+        `(?<anthropic>sk-ant-${after(WORD_START, "sk-ant-")}[A-Za-z0-9_-]{20,}(?![A-Za-z0-9_-]))`,
+        `(?<openai>sk-(?!ant-)${after(TOKEN_START, "sk-")}(?:proj-|svcacct-|admin-)?[A-Za-z0-9_-]{32,}(?![A-Za-z0-9_-]))`,
+        `(?<jwt>eyJ${after(TOKEN_START, "eyJ")}[A-Za-z0-9_-]{8,}\\.eyJ[A-Za-z0-9_-]{8,}\\.[A-Za-z0-9_-]{8,}(?![A-Za-z0-9_-]))`,
+      ].join("|"),
+      "g",
+    ),
+    classify: (groups) => VENDOR_TOKENS.find(({ group }) => groups[group] !== undefined),
+    family: VENDOR_TOKENS,
+  },
+  {
+    type: "slack_webhook",
+    prefix: "SECRET_SLACK_WEBHOOK",
+    priority: 8,
+    pattern: /hooks\.slack\.com\/services\/(?<value>T[A-Z0-9]+\/B[A-Z0-9]+\/[A-Za-z0-9]+)/g,
+  },
+  {
+    type: "s3_presigned_signature",
+    prefix: "SECRET_AWS_SIGNATURE",
+    priority: 8,
+    pattern: /mz-[Ss]ignature=(?<=[Xx]-[Aa]mz-[Ss]ignature=)(?<value>[0-9a-f]{64})(?![0-9a-f])/g,
+  },
   {
     type: "url_password",
     prefix: "SECRET_PASSWORD",
     priority: 8,
-    hints: ["://"],
-    // Greedy up to the last `@` of the authority: passwords may contain `@` themselves.
-    pattern: /(?<![A-Za-z0-9+.-])[A-Za-z][A-Za-z0-9+.-]*:\/\/[^\s:/@"'<>]+:(?<value>[^\s/"'<>]+)@/g,
+    // Starts at "://" and reads the scheme in a lookbehind. Greedy up to the last `@` of the
+    // authority: passwords may contain `@` themselves.
+    pattern: /:\/\/(?<=(?<![A-Za-z0-9+.-])[A-Za-z][A-Za-z0-9+.-]*:\/\/)[^\s:/@"'<>]+:(?<value>[^\s/"'<>]+)@/g,
     validate: (value) => isRealSecretValue(value),
   },
   {
     type: "bearer_token",
     prefix: "SECRET_BEARER_TOKEN",
     priority: 9,
-    hints: ["Bearer ", "bearer "],
-    pattern: /(?<=[Aa]uthorization(?:\\?["'])?\s*[:=]\s*(?:\\?["'])?[Bb]earer\s+)(?<value>[A-Za-z0-9._~+/-]{16,}=*)/g,
+    pattern: /earer\s+(?<=[Aa]uthorization(?:\\?["'])?\s*[:=]\s*(?:\\?["'])?[Bb]earer\s+)(?<value>[A-Za-z0-9._~+/-]{16,}=*)/g,
   },
   {
     // KEY=value in .env, key: value in YAML, "key": "value" in JSON, key = "value" in code.
@@ -66,6 +99,7 @@ export const secretEntries: CatalogueEntry[] = [
     type: "assigned_secret",
     prefix: "SECRET_VALUE",
     priority: 40,
+    anchor: SECRET_WORDS,
     pattern: new RegExp(
       // The value ends at a delimiter (never mid-token) and is not a function call.
       // The URL-parameter test sits after the word so it runs only where the word matched.
@@ -79,6 +113,7 @@ export const secretEntries: CatalogueEntry[] = [
     type: "assigned_secret",
     prefix: "SECRET_VALUE",
     priority: 40,
+    anchor: SECRET_WORDS,
     pattern: new RegExp(String.raw`${SECRET_WORD}(?<=[?&][A-Za-z0-9_.-]{0,64}${SECRET_WORD})[A-Za-z0-9_.-]*=(?<value>[^&#\s"'<>]{6,})`, "gi"),
     validate: (value) => isRealSecretValue(value),
   },
