@@ -4,7 +4,7 @@
  * like a surrogate is left as it is and reported as unknown: the model invented it.
  */
 import type { MappingStore, MaskItem } from "../store/types.ts";
-import { builtInCatalogue } from "./catalogue/index.ts";
+import { builtInCatalogue, literalSurrogateEntry } from "./catalogue/index.ts";
 import { Scanner } from "./scanner.ts";
 import { surrogateSyntax } from "./stream-restorer.ts";
 import { SURROGATE_ROOTS, type CatalogueEntry, type Match } from "./types.ts";
@@ -49,7 +49,7 @@ export class Masker {
     this.roots = [...new Set([...SURROGATE_ROOTS, ...extra.map((entry) => entry.prefix.split("_")[0]!)])];
     const entries = builtInCatalogue(options.arnMode);
     // The literal-surrogate entry must know user roots too.
-    entries[0] = { ...entries[0]!, pattern: new RegExp(`(?<![A-Za-z0-9_])(?:${this.roots.join("|")})(?:_[A-Z0-9]+)*_\\d{3,}(?![A-Za-z0-9_])`, "g"), hints: this.roots.map((root) => `${root}_`) };
+    entries[0] = literalSurrogateEntry(this.roots);
     this.scanner = new Scanner([...entries, ...extra]);
     for (const entry of this.scanner.entries) {
       for (const { type, prefix } of entry.family ?? [entry]) if (!this.typeByPrefix.has(prefix)) this.typeByPrefix.set(prefix, type);

@@ -59,7 +59,7 @@ export class Scanner {
 function addCandidate(candidates: Candidate[], entry: CatalogueEntry, m: RegExpExecArray, text: string): void {
   const groups = m.groups ?? {};
   const value = groups.value;
-  const lead = entry.leadIn ? entry.leadIn(groups) : 0;
+  const lead = entry.leadIn ? entry.leadIn(groups, text, m.index) : 0;
   const start = value === undefined ? m.index - lead : m.index + m[0].lastIndexOf(value);
   const matched = value ?? (entry.leadOnly ? groups.lead! : text.slice(start, m.index + m[0].length));
   if (entry.validate && !entry.validate(matched, text, start)) return;
@@ -73,7 +73,7 @@ function addCandidate(candidates: Candidate[], entry: CatalogueEntry, m: RegExpE
     candidates.push({ start: m.index, end, type: entry.type, prefix: entry.prefix, priority: entry.priority, parts });
     return;
   }
-  const kind = entry.classify ? entry.classify(groups) : entry;
+  const kind = entry.classify ? entry.classify(groups, matched) : entry;
   if (!kind) return;
   candidates.push({ start, end: start + matched.length, type: kind.type, prefix: kind.prefix, priority: entry.priority });
 }

@@ -44,7 +44,7 @@ export interface CatalogueEntry {
    * literal (the `-` of `vpc-…`, the first `.` of an IPv4 address) and capture what precedes it
    * in a lookbehind: the engine then skips straight to that literal, several times faster.
    */
-  leadIn?: (groups: Record<string, string | undefined>) => number;
+  leadIn?: (groups: Record<string, string | undefined>, text: string, index: number) => number;
   /**
    * With leadIn: only the lookbehind's group `lead` is the value; what lies between it and the
    * match (counted in leadIn) and the match itself are context.
@@ -54,7 +54,7 @@ export interface CatalogueEntry {
    * For a family of types sharing one regex (EC2 resource IDs): the type and prefix of a match,
    * from its groups. One pass over the text then serves the whole family.
    */
-  classify?: (groups: Record<string, string | undefined>) => { type: string; prefix: string } | undefined;
+  classify?: (groups: Record<string, string | undefined>, matched: string) => { type: string; prefix: string } | undefined;
   /** Every type and prefix `classify` can return. */
   family?: readonly { type: string; prefix: string }[];
   /** Splits a match into parts to mask separately (ARNs, ECR hosts); empty = leave it alone. */

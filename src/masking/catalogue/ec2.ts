@@ -61,6 +61,18 @@ const hexAlternatives = longFirst.filter(([, p, , longOnly]) => !longOnly && p !
 const longOnlyAlternatives = longFirst.filter(([, , , longOnly]) => longOnly).map(([, p]) => escape(p));
 
 const BOUNDARY = "(?:(?<![A-Za-z0-9_])|(?<=%[0-9A-Fa-f]{2}))";
+const longestIdPrefix = Math.max(...RESOURCES.map(([, idPrefix]) => idPrefix.length));
+
+/** The ID prefix ending at `index` (the regex's lookbehind has already checked there is one). */
+function idPrefixBefore(text: string, index: number): string {
+  for (let length = Math.min(longestIdPrefix, index); length > 0; length--) {
+    const candidate = text.slice(index - length, index);
+    const start = index - length;
+    const atBoundary = /[^A-Za-z0-9_]|^$/.test(text.charAt(start - 1)) || /^%[0-9A-Fa-f]{2}$/.test(text.slice(start - 3, start));
+    if (byIdPrefix.has(candidate) && atBoundary) return candidate;
+  }
+  return text.slice(text.lastIndexOf("-", index - 1) + 1, index) || text.slice(Math.max(0, index - 1), index);
+}
 
 /**
  * One entry, one regex for the whole family (one pass over the text instead of forty);
@@ -73,13 +85,15 @@ export const ec2Entries: CatalogueEntry[] = [
     prefix: "AWS_EC2",
     priority: 20,
     pattern: new RegExp(
-      `-(?:(?<=${BOUNDARY}(?<id>${hexAlternatives.join("|")})-)(?:[0-9a-f]{17}|[0-9a-f]{8})` +
-        `|(?<=${BOUNDARY}(?<longId>${longOnlyAlternatives.join("|")})-)[0-9a-f]{17}` +
-        `|(?<=${BOUNDARY}(?<dx>dxcon)-)[0-9a-z]{8})${RIGHT}(?!-[0-9a-f]{4,}${RIGHT})`,
+      // The lookahead rejects most hyphens before any lookbehind runs; no capture groups (they
+      // slow every attempt): leadIn and classify read the ID prefix from the text.
+      `-(?=[0-9a-z]{8})(?:(?<=${BOUNDARY}(?:${hexAlternatives.join("|")})-)(?:[0-9a-f]{17}|[0-9a-f]{8})` +
+        `|(?<=${BOUNDARY}(?:${longOnlyAlternatives.join("|")})-)[0-9a-f]{17}` +
+        `|(?<=${BOUNDARY}dxcon-)[0-9a-z]{8})${RIGHT}(?!-[0-9a-f]{4,}${RIGHT})`,
       "g",
     ),
-    leadIn: (groups) => (groups.id ?? groups.longId ?? groups.dx ?? "").length,
-    classify: (groups) => byIdPrefix.get(groups.id ?? groups.longId ?? groups.dx ?? ""),
+    leadIn: (_groups, text, index) => idPrefixBefore(text, index).length,
+    classify: (_groups, matched) => byIdPrefix.get(matched.slice(0, matched.lastIndexOf("-", matched.length - 9))),
     family: [...byIdPrefix.values()],
   },
 ];

@@ -94,8 +94,9 @@ export const endpointEntries: CatalogueEntry[] = [
     type: "cloudfront_distribution_id",
     prefix: "AWS_CLOUDFRONT_DIST",
     priority: 14,
-    pattern: /(?<![A-Z0-9])E[A-Z0-9]{12,13}(?![A-Z0-9])/g,
-    validate: (_value, text, index) => contextBefore(text, index, /(distribution|cloudfront)[^\n]{0,32}$/i),
+    // The boundary before the E is checked in validate: a leading lookbehind would run at every position.
+    pattern: /E[A-Z0-9]{12,13}(?![A-Z0-9])/g,
+    validate: (_value, text, index) => !/[A-Z0-9]/.test(text.charAt(index - 1)) && contextBefore(text, index, /(distribution|cloudfront)[^\n]{0,32}$/i),
   },
   {
     type: "log_group",

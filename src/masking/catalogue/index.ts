@@ -12,12 +12,13 @@ import { secretEntries } from "./secrets.ts";
  * as a type of its own, so it comes back exactly as typed and never as someone's instance ID.
  */
 export function literalSurrogateEntry(roots: readonly string[]): CatalogueEntry {
+  const root = `(?:${roots.join("|")})_`;
   return {
     type: "literal_surrogate",
     prefix: "LITERAL",
     priority: 0,
-    hints: roots.map((root) => `${root}_`),
-    pattern: new RegExp(`(?<![A-Za-z0-9_])(?:${roots.join("|")})(?:_[A-Z0-9]+)*_\\d{3,}(?![A-Za-z0-9_])`, "g"),
+    // Starts at the root (a literal, fast to find); the boundary before it is a lookbehind.
+    pattern: new RegExp(`${root}(?<=(?<![A-Za-z0-9_])${root})(?:[A-Z0-9]+_)*\\d{3,}(?![A-Za-z0-9_])`, "g"),
   };
 }
 

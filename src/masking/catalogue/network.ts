@@ -30,6 +30,13 @@ function isPublicIpv6(value: string): boolean {
   return first >= 0x2000 && first <= 0x3fff;
 }
 
+/** How many characters matching `digit` (at most `max`) stand right before `index`. */
+function digitsBefore(text: string, index: number, max: number, digit: RegExp): number {
+  let count = 0;
+  while (count < max && index - count > 0 && digit.test(text.charAt(index - count - 1))) count++;
+  return count;
+}
+
 export const networkEntries: CatalogueEntry[] = [
   {
     type: "ipv4_public",
@@ -37,20 +44,20 @@ export const networkEntries: CatalogueEntry[] = [
     priority: 30,
     // Not inside a longer dotted number (1.2.3.4.5), but a sentence's "." may precede it.
     // Starts at the first "." and reads the first octet in a lookbehind (see leadIn).
-    pattern: /\.(?<=(?:(?<![0-9A-Za-z_]|\d\.)|(?<=%[0-9A-Fa-f]{2}))(?<lead>\d{1,3})\.)\d{1,3}\.\d{1,3}\.\d{1,3}(?![0-9A-Za-z_]|\.\d)/g,
-    leadIn: (groups) => groups.lead!.length,
+    // The whole address and its left boundary are checked in a lookbehind at the end.
+    pattern: /\.(?:\d{1,3}\.){2}\d{1,3}(?![0-9A-Za-z_]|\.\d)(?<=(?:(?<![0-9A-Za-z_]|\d\.)|(?<=%[0-9A-Fa-f]{2}))\d{1,3}\.\d{1,3}\.\d{1,3}\.\d{1,3})/g,
+    leadIn: (_groups, text, index) => digitsBefore(text, index, 3, /[0-9]/),
     validate: (value, text, index) => isPublicIpv4(value) && !contextBefore(text, index, /(version|release|ver\.?)\s*[:=]?\s*$/i, 16),
   },
   {
     type: "ipv6_public",
     prefix: "IP_V6",
     priority: 30,
-    hints: [":"],
     // Permissive candidate; isPublicIpv6 decides. Times (12:30:45) and MACs fail validation.
     // Starts at the first ":" (leadIn reads the group before it): `a:b:…` or `::b…`.
     pattern:
-      /:(?:(?<=(?:(?<![0-9A-Za-z_:.])|(?<=%[0-9A-Fa-f]{2}))(?<lead>[0-9a-fA-F]{1,4}):)[0-9a-fA-F]{0,4}(?::[0-9a-fA-F]{0,4}){1,6}|(?<=(?<![0-9A-Za-z_:.]):)(?::[0-9a-fA-F]{0,4}){2,7})(?![0-9A-Za-z_:]|\.\d)/g,
-    leadIn: (groups) => groups.lead?.length ?? 0,
+      /:(?:(?<=(?:(?<![0-9A-Za-z_:.])|(?<=%[0-9A-Fa-f]{2}))[0-9a-fA-F]{1,4}:)[0-9a-fA-F]{0,4}(?::[0-9a-fA-F]{0,4}){1,6}|(?<=(?<![0-9A-Za-z_:.]):)(?::[0-9a-fA-F]{0,4}){2,7})(?![0-9A-Za-z_:]|\.\d)/g,
+    leadIn: (_groups, text, index) => digitsBefore(text, index, 4, /[0-9a-fA-F]/),
     validate: (value) => isPublicIpv6(value),
   },
 ];
