@@ -53,6 +53,14 @@ export class SseDecoder {
 }
 
 export function parseEvent(raw: string): SseEvent {
+  // The upstream's own form, `event: NAME\ndata: JSON\n\n`, read without splitting lines.
+  if (raw.startsWith("event: ")) {
+    const eventEnd = raw.indexOf("\n");
+    const dataEnd = raw.length - 2;
+    if (eventEnd > 7 && raw.startsWith("data: ", eventEnd + 1) && raw.indexOf("\n", eventEnd + 1) === dataEnd && raw.endsWith("\n\n") && !raw.includes("\r")) {
+      return { raw, event: raw.slice(7, eventEnd), data: raw.slice(eventEnd + 7, dataEnd) };
+    }
+  }
   let event = "message";
   const data: string[] = [];
   for (const line of raw.split(/\r\n|\r|\n/)) {

@@ -38,6 +38,12 @@ export interface SseRestoreOptions {
 }
 
 const encoder = new TextEncoder();
+/** A delta exactly as the upstream writes it, with a text free of escapes and quotes. */
+const SIMPLE_DELTA = /^\{"type":"content_block_delta","index":(\d+),"delta":\{"type":"([a-z_]+)","([a-z_]+)":"([^"\\]*)"\}\}$/;
+/** Restored output handed to the client at a time, at most (plus one event). */
+const BATCH_CHARS = 8 * 1024;
+/** Upstream bytes decoded into events at a time. */
+const DECODE_BYTES = 16 * 1024;
 const BROKEN_STREAM = encodeEvent("error", {
   type: "error",
   error: { type: "api_error", message: "The upstream stream ended unexpectedly; the answer is incomplete. Retry the request." },
@@ -74,7 +80,28 @@ export function restoreSseStream(upstream: ReadableStream<Uint8Array>, options: 
     return encodeEvent("content_block_delta", { type: "content_block_delta", index, delta: { type: block.delta, [field]: tail } });
   }
 
+  /**
+   * Most events are small deltas in the upstream's own form. Their text is read without
+   * JSON.parse when it holds no escapes, and an unchanged event goes out as it came: a
+   * 2,000-delta answer then makes little garbage.
+   */
+  async function handleSimpleDelta(event: SseEvent): Promise<string | undefined> {
+    const simple = SIMPLE_DELTA.exec(event.data);
+    if (!simple) return undefined;
+    const [, indexText, deltaType, field, text] = simple as unknown as [string, string, string, string, string];
+    const block = blocks.get(Number(indexText));
+    const spec = DELTA_FIELD[deltaType];
+    if (!block || !spec || spec.field !== field) return undefined;
+    const after = await block.restorer.push(text);
+    if (after === text) return event.raw;
+    return encodeEvent(event.event, { type: "content_block_delta", index: Number(indexText), delta: { type: deltaType, [field]: after } });
+  }
+
   async function handle(event: SseEvent): Promise<string> {
+    if (event.event === "content_block_delta") {
+      const fast = await handleSimpleDelta(event);
+      if (fast !== undefined) return fast;
+    }
     if (event.event === "message_stop") sawMessageStop = true;
     if (event.event === "error") sawError = true;
     if (event.event !== "content_block_start" && event.event !== "content_block_delta" && event.event !== "content_block_stop" && event.event !== "message_start") {
@@ -98,7 +125,7 @@ export function restoreSseStream(upstream: ReadableStream<Uint8Array>, options: 
         const delta = BLOCK_DELTA[block?.type];
         if (delta) {
           const { json } = DELTA_FIELD[delta]!;
-          blocks.set(index, { restorer: new StreamingRestorer(options.syntax, options.resolve, json), delta, kind: block.type });
+          blocks.set(index, { restorer: new StreamingRestorer(options.syntax, options.resolve, json, block.type === "thinking"), delta, kind: block.type });
         }
         // Blocks that arrive whole (server tool results, pre-filled text) are restored at once.
         return (await restoreDeep(block)) ? encodeEvent(event.event, data) : event.raw;
@@ -136,20 +163,43 @@ export function restoreSseStream(upstream: ReadableStream<Uint8Array>, options: 
     controller.close();
   }
 
+  // Events decoded from the upstream but not yet handled. One upstream read may hold a whole
+  // answer; handing it out in small batches lets the first bytes leave at once.
+  let unread: Uint8Array = new Uint8Array(0);
+  let pending: SseEvent[] = [];
+  let next = 0;
+  let sentFirst = false;
+
   return new ReadableStream<Uint8Array>({
     async pull(controller) {
-      // Keep reading until something can be sent: a chunk may complete no event.
+      // Keep going until something can be sent: a chunk may complete no event.
       while (!finished) {
-        let result: Awaited<ReturnType<typeof reader.read>>;
-        try {
-          result = await reader.read();
-        } catch {
-          return finish(controller, true);
+        if (next === pending.length) {
+          if (unread.length === 0) {
+            let result: Awaited<ReturnType<typeof reader.read>>;
+            try {
+              result = await reader.read();
+            } catch {
+              return finish(controller, true);
+            }
+            if (result.done) return finish(controller, false);
+            unread = result.value;
+          }
+          // Decode a large read piece by piece, so its first events are restored and sent first.
+          pending = decoder.push(unread.subarray(0, DECODE_BYTES));
+          unread = unread.subarray(DECODE_BYTES);
+          next = 0;
+          continue;
         }
-        if (result.done) return finish(controller, false);
         let out = "";
-        for (const event of decoder.push(result.value)) out += await handle(event);
-        if (out) return controller.enqueue(encoder.encode(out));
+        while (next < pending.length && out.length < BATCH_CHARS) out += await handle(pending[next++]!);
+        if (!out) continue;
+        controller.enqueue(encoder.encode(out));
+        // Bun's server sends what it has read only from a timer turn of the event loop
+        // (setImmediate is not enough): take one after the first batch, so the client's first
+        // bytes do not wait until the whole upstream read is restored.
+        if (!sentFirst) (sentFirst = true), await new Promise((resolve) => setTimeout(resolve, 0));
+        return;
       }
     },
     cancel() {

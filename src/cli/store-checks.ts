@@ -4,7 +4,7 @@ import type { Config } from "../config.ts";
 import { resolveMaskingSecret } from "../secrets.ts";
 import { openStore } from "../store/index.ts";
 import { ObservedStore } from "../store/observed.ts";
-import { RedisStore } from "../store/redis.ts";
+import type { RedisStore } from "../store/redis.ts";
 import type { CheckResult } from "./checks.ts";
 
 export async function checkStore(config: Config): Promise<CheckResult[]> {
@@ -25,7 +25,7 @@ export async function checkStore(config: Config): Promise<CheckResult[]> {
     if (!health.ok) return [{ name, status: "fail", detail: `${health.engine} store unreachable`, fix }];
     const results: CheckResult[] = [];
     const engine = store.inner instanceof ObservedStore ? store.inner.inner : store.inner;
-    if (engine instanceof RedisStore) results.push(...(await redisFacts(engine)));
+    if (health.engine !== "sqlite") results.push(...(await redisFacts(engine as RedisStore)));
     else results.push({ name, status: "pass", detail: health.detail });
     results.push(await roundTrip(store));
     return results;

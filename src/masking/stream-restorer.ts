@@ -11,6 +11,8 @@ export type ResolveSurrogates = (surrogates: string[]) => Promise<Map<string, st
 export interface SurrogateSyntax {
   /** Global regex matching a complete surrogate with word boundaries on both sides. */
   readonly pattern: RegExp;
+  /** Matches `ROOT_` for any root: text without it holds no surrogate (a cheap first test). */
+  readonly rootPattern: RegExp;
   /**
    * How many trailing characters of `text` could still become (part of) a surrogate;
    * `previousChar` holds the (up to 3) characters emitted just before `text`.
@@ -36,6 +38,7 @@ export function surrogateSyntax(roots: readonly string[]): SurrogateSyntax {
 
   return {
     pattern,
+    rootPattern: new RegExp(`(?:${alternatives})_`),
     holdback(text, previousChar) {
       const from = Math.max(0, text.length - MAX_HOLD);
       for (let i = from; i < text.length; i++) {
@@ -65,6 +68,7 @@ export async function restoreText(
   json = false,
   before = "",
 ): Promise<string> {
+  if (!syntax.rootPattern.test(text)) return text; // most stream deltas: nothing to look up
   const subject = before + text;
   const found = subject.match(syntax.pattern);
   if (!found) return text;
@@ -82,7 +86,10 @@ export async function restoreText(
 export class StreamingRestorer {
   private held = "";
   private lastEmitted = "";
-  /** The block's text as the upstream sent it (surrogates), and as the client got it. */
+  /**
+   * With `keepText`, the block's text as the upstream sent it (surrogates) and as the client
+   * got it. Only thinking blocks need them: a whole answer kept per stream costs memory.
+   */
   upstreamText = "";
   restoredText = "";
 
@@ -90,10 +97,11 @@ export class StreamingRestorer {
     private readonly syntax: SurrogateSyntax,
     private readonly resolve: ResolveSurrogates,
     private readonly json: boolean,
+    private readonly keepText = false,
   ) {}
 
   async push(fragment: string): Promise<string> {
-    this.upstreamText += fragment;
+    if (this.keepText) this.upstreamText += fragment;
     const text = this.held + fragment;
     const keep = this.syntax.holdback(text, this.lastEmitted);
     this.held = text.slice(text.length - keep);
@@ -111,7 +119,7 @@ export class StreamingRestorer {
     const before = this.lastEmitted;
     this.lastEmitted = (before + text).slice(-3);
     const restored = await restoreText(text, this.syntax, this.resolve, this.json, before);
-    this.restoredText += restored;
+    if (this.keepText) this.restoredText += restored;
     return restored;
   }
 }

@@ -3,7 +3,6 @@ import { resolve } from "node:path";
 import { CachedStore } from "./cache.ts";
 import { MappingCrypto } from "./crypto.ts";
 import { ObservedStore, type StoreObserver } from "./observed.ts";
-import { RedisStore } from "./redis.ts";
 import { SqliteStore } from "./sqlite.ts";
 import type { MappingStore } from "./types.ts";
 
@@ -27,6 +26,8 @@ export async function openStore(options: OpenStoreOptions): Promise<CachedStore>
     return wrap(new SqliteStore(path, new MappingCrypto(options.secret), options.ttlMs));
   }
   if (/^(rediss?|redis\+cluster):\/\//.test(options.url)) {
+    // Loaded only when asked for: the Redis client alone costs ~20 MB of resident memory.
+    const { RedisStore } = await import("./redis.ts");
     return wrap(await RedisStore.open(options));
   }
   throw new Error("STORE_URL must start with sqlite://, redis://, rediss:// or redis+cluster://");

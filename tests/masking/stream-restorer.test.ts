@@ -32,7 +32,7 @@ describe("restoreText", () => {
 
 describe("StreamingRestorer", () => {
   const stream = async (pieces: string[], json = false) => {
-    const restorer = new StreamingRestorer(syntax, resolve, json);
+    const restorer = new StreamingRestorer(syntax, resolve, json, true);
     const out: string[] = [];
     for (const piece of pieces) out.push(await restorer.push(piece));
     out.push(await restorer.flush());
