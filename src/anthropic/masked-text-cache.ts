@@ -7,32 +7,36 @@
  */
 import type { MaskedEntity } from "./egress-guard.ts";
 
-interface Entry {
+export interface MaskedTextEntry {
   text: string;
   masked: string;
   entities: MaskedEntity[];
   at: number;
+  /** Originals (raw or JSON-escaped) the egress guard has already found absent from `masked`. */
+  verified: Set<string>;
 }
 
 /** Strings shorter than this are cheaper to scan than to look up. */
 export const MIN_CACHED_LENGTH = 256;
 
 export class MaskedTextCache {
-  private readonly entries = new Map<string, Entry>();
+  private readonly entries = new Map<string, MaskedTextEntry>();
   private chars = 0;
 
   constructor(
     private readonly maxChars: number,
     private readonly maxAgeMs: number,
     private readonly now: () => number = Date.now,
+    /** Shorter texts are not kept (cheaper to redo than to look up). */
+    private readonly minLength = MIN_CACHED_LENGTH,
   ) {}
 
   private key(tenant: string, text: string): string {
     return `${tenant}\0${text.length}:${Bun.hash(text).toString(36)}`;
   }
 
-  get(tenant: string, text: string): Entry | undefined {
-    if (text.length < MIN_CACHED_LENGTH) return undefined;
+  get(tenant: string, text: string): MaskedTextEntry | undefined {
+    if (text.length < this.minLength) return undefined;
     const key = this.key(tenant, text);
     const entry = this.entries.get(key);
     // The full text is compared, so a hash collision can never hand back another string.
@@ -42,18 +46,20 @@ export class MaskedTextCache {
     return entry;
   }
 
-  set(tenant: string, text: string, masked: string, entities: MaskedEntity[]): void {
-    if (text.length < MIN_CACHED_LENGTH) return;
+  set(tenant: string, text: string, masked: string, entities: MaskedEntity[]): MaskedTextEntry | undefined {
+    if (text.length < this.minLength) return undefined;
     const key = this.key(tenant, text);
     const old = this.entries.get(key);
     if (old) this.chars -= old.text.length + old.masked.length;
     this.entries.delete(key);
-    this.entries.set(key, { text, masked, entities, at: this.now() });
+    const entry = { text, masked, entities, at: this.now(), verified: new Set<string>() };
+    this.entries.set(key, entry);
     this.chars += text.length + masked.length;
-    for (const [oldest, entry] of this.entries) {
+    for (const [oldest, evicted] of this.entries) {
       if (this.chars <= this.maxChars) break;
       this.entries.delete(oldest);
-      this.chars -= entry.text.length + entry.masked.length;
+      this.chars -= evicted.text.length + evicted.masked.length;
     }
+    return entry;
   }
 }

@@ -7,10 +7,11 @@ import type { Logger } from "../log.ts";
 import { ProxyError } from "../server/errors.ts";
 import type { MappingStore } from "../store/types.ts";
 import { requestSlots, responseSlots, type Slot } from "./content-walker.ts";
-import { findLeaks, type MaskedEntity } from "./egress-guard.ts";
+import { findLeaks, MIN_GUARDED_LENGTH, type MaskedEntity } from "./egress-guard.ts";
+import { splitRequestBody, type SplitBody } from "./json-segments.ts";
 import { restoreSseStream } from "./sse-restore.ts";
 import { restoreText, type ResolveSurrogates, type SurrogateSyntax } from "../masking/stream-restorer.ts";
-import type { MaskedTextCache } from "./masked-text-cache.ts";
+import type { MaskedTextCache, MaskedTextEntry } from "./masked-text-cache.ts";
 import type { ThinkingCache } from "./thinking-cache.ts";
 import type { Upstream } from "./upstream.ts";
 
@@ -28,6 +29,8 @@ export interface MessagesDeps {
   thinking: ThinkingCache;
   /** Masked forms of strings seen before (Claude Code re-sends its whole history). */
   maskedTexts?: MaskedTextCache;
+  /** Masked forms of whole request segments (top-level members, `messages` elements) seen before. */
+  maskedSegments?: MaskedTextCache;
   /** Seconds from sending the masked request until the upstream's headers arrived. */
   onUpstreamLatency?: (path: string, seconds: number) => void;
   logger: Logger;
@@ -52,16 +55,21 @@ const egressRefused = () =>
 export class MessagesService {
   constructor(private readonly deps: MessagesDeps) {}
 
+  /**
+   * Masks a request body given as text. Segments masked before (Claude Code re-sends its
+   * history byte for byte) are reused without parsing; anything unusual, including a guard
+   * hit, takes the ordinary path through `parse` and maskRequest.
+   */
+  async maskRequestText(tenant: string, text: string, parse: (text: string) => Json): Promise<MaskedRequest> {
+    const split = this.deps.maskedSegments ? splitRequestBody(text) : undefined;
+    const reused = split && (await this.maskSplitBody(tenant, split));
+    return reused ?? this.maskRequest(tenant, parse(text));
+  }
+
   /** Masks a parsed request body in place and serialises it, guarded against leaks. */
   async maskRequest(tenant: string, body: Json): Promise<MaskedRequest> {
-    const slots: Slot[] = [];
-    for (const slot of requestSlots(body)) {
-      // A thinking block we restored earlier goes back exactly as the upstream signed it.
-      const signed = slot.kind === "thinking" ? this.deps.thinking.signedTextFor(tenant, slot.get()) : undefined;
-      if (signed !== undefined) slot.set(signed);
-      else slots.push(slot);
-    }
-    const entities = await this.maskSlots(tenant, slots);
+    const slots = this.slotsToMask(tenant, requestSlots(body));
+    const { entities } = await this.maskSlots(tenant, slots);
     let text = JSON.stringify(body);
 
     let leaks = findLeaks(text, entities);
@@ -83,30 +91,105 @@ export class MessagesService {
     return { body: text, entities };
   }
 
-  /** Masks slots in place: cached strings straight from the cache, the rest in one store round trip. */
-  private async maskSlots(tenant: string, slots: Slot[]): Promise<MaskedEntity[]> {
+  /** The slots to mask: a thinking block restored earlier goes back exactly as the upstream signed it. */
+  private slotsToMask(tenant: string, all: Slot[]): Slot[] {
+    const slots: Slot[] = [];
+    for (const slot of all) {
+      const signed = slot.kind === "thinking" ? this.deps.thinking.signedTextFor(tenant, slot.get()) : undefined;
+      if (signed !== undefined) slot.set(signed);
+      else slots.push(slot);
+    }
+    return slots;
+  }
+
+  /**
+   * Masks slots in place: cached strings straight from the cache, the rest in one store round
+   * trip. Returns every entity, and each slot's own.
+   */
+  private async maskSlots(tenant: string, slots: Slot[]): Promise<{ entities: MaskedEntity[]; perSlot: MaskedEntity[][] }> {
     const cache = this.deps.maskedTexts;
     const entities = new Map<string, MaskedEntity>();
-    const fresh: Slot[] = [];
-    for (const slot of slots) {
+    const perSlot: MaskedEntity[][] = new Array(slots.length);
+    const fresh: number[] = [];
+    slots.forEach((slot, i) => {
       const hit = cache?.get(tenant, slot.get());
-      if (!hit) {
-        fresh.push(slot);
-        continue;
-      }
+      if (!hit) return void fresh.push(i);
       slot.set(hit.masked);
+      perSlot[i] = hit.entities;
       for (const entity of hit.entities) entities.set(entity.original, entity);
-    }
+    });
     if (fresh.length > 0) {
-      const texts = fresh.map((slot) => slot.get());
+      const texts = fresh.map((i) => slots[i]!.get());
       const result = await this.deps.masker.maskTexts(tenant, texts);
-      fresh.forEach((slot, i) => {
-        slot.set(result.masked[i]!);
-        cache?.set(tenant, texts[i]!, result.masked[i]!, result.perText[i]!.map((index) => result.entities[index]!));
+      fresh.forEach((slotIndex, i) => {
+        const own = result.perText[i]!.map((index) => result.entities[index]!);
+        slots[slotIndex]!.set(result.masked[i]!);
+        perSlot[slotIndex] = own;
+        cache?.set(tenant, texts[i]!, result.masked[i]!, own);
       });
       for (const entity of result.entities) entities.set(entity.original, entity);
     }
-    return [...entities.values()];
+    return { entities: [...entities.values()], perSlot };
+  }
+
+  /**
+   * The segment path of maskRequestText. New segments are parsed and their slots masked
+   * together (one store round trip); known ones come from the cache. The egress guard keeps
+   * its meaning: every original of the request is checked against every byte of the body,
+   * but a segment remembers which originals it was already checked for.
+   */
+  private async maskSplitBody(tenant: string, split: SplitBody): Promise<MaskedRequest | undefined> {
+    const cache = this.deps.maskedSegments!;
+    interface Piece {
+      key: string;
+      text: string;
+      entry?: MaskedTextEntry;
+      value?: unknown;
+      masked?: string;
+      entities?: MaskedEntity[];
+    }
+    const pieces: Piece[] = [];
+    const fresh: { piece: Piece; slots: Slot[] }[] = [];
+    for (const member of split.members) {
+      for (const { key, text } of member.segments) {
+        const piece: Piece = { key, text, entry: cache.get(`${tenant}\0${key}`, text) };
+        pieces.push(piece);
+        if (piece.entry) continue;
+        try {
+          piece.value = JSON.parse(text);
+        } catch {
+          return undefined; // the ordinary path reports the error
+        }
+        // The walker sees the segment where it sits in the body.
+        const holder = member.isMessages ? { messages: [piece.value] } : { [key]: piece.value };
+        fresh.push({ piece, slots: this.slotsToMask(tenant, requestSlots(holder as Json)) });
+      }
+    }
+    const allSlots = fresh.flatMap(({ slots }) => slots);
+    const { perSlot } = await this.maskSlots(tenant, allSlots);
+    let offset = 0;
+    for (const { piece, slots } of fresh) {
+      const own = new Map<string, MaskedEntity>();
+      for (let i = 0; i < slots.length; i++) for (const entity of perSlot[offset + i]!) own.set(entity.original, entity);
+      offset += slots.length;
+      piece.masked = JSON.stringify(piece.value);
+      piece.entities = [...own.values()];
+      piece.entry = cache.set(`${tenant}\0${piece.key}`, piece.text, piece.masked, piece.entities);
+    }
+
+    const entities = new Map<string, MaskedEntity>();
+    for (const piece of pieces) for (const entity of piece.entities ?? piece.entry!.entities) entities.set(entity.original, entity);
+    // Reassembled exactly as JSON.stringify would write the parsed body.
+    const maskedOf = (piece: Piece) => piece.masked ?? piece.entry!.masked;
+    let next = 0;
+    const members = split.members.map((member) => {
+      const masked = member.segments.map(() => maskedOf(pieces[next++]!));
+      return `${JSON.stringify(member.key)}:${member.isMessages ? `[${masked.join(",")}]` : masked[0]}`;
+    });
+    const body = `{${members.join(",")}}`;
+    const keys = split.members.map((member) => member.key).join("\0");
+    const segments = pieces.map((piece) => ({ entry: piece.entry, masked: maskedOf(piece) }));
+    return guardSegments(body, keys, segments, [...entities.values()]) ? { body, entities: [...entities.values()] } : undefined;
   }
 
   /** Looks surrogates up: this request's own first, then the tenant's store. */
@@ -193,4 +276,31 @@ export class MessagesService {
     }
     return changed ? JSON.stringify(parsed) : text;
   }
+}
+
+/**
+ * The egress guard for a body assembled from segments. Every original of the request (raw and
+ * JSON-escaped) must be absent from every segment and from the member names. A cached segment
+ * remembers the originals it was checked for, so a re-sent history is checked only for the
+ * originals that are new; those are searched in the whole body at once. Returns false on a
+ * hit (the ordinary path then handles it) — or when it cannot tell.
+ */
+function guardSegments(body: string, keys: string, segments: { entry?: MaskedTextEntry; masked: string }[], entities: MaskedEntity[]): boolean {
+  const forms = new Map<string, MaskedEntity>();
+  for (const entity of entities) {
+    if (entity.original.length < MIN_GUARDED_LENGTH) continue;
+    forms.set(entity.original, entity);
+    forms.set(JSON.stringify(entity.original).slice(1, -1), entity);
+  }
+  if (forms.size === 0) return true;
+  // Member names, and segments too short to cache, are small: search them every time.
+  const small = [keys, ...segments.filter((segment) => !segment.entry).map((segment) => segment.masked)];
+  for (const form of forms.keys()) if (small.some((text) => text.includes(form))) return false;
+  const cached = segments.flatMap((segment) => (segment.entry ? [segment.entry] : []));
+  const unchecked = [...forms.keys()].filter((form) => cached.some((entry) => !entry.verified.has(form)));
+  if (unchecked.length === 0) return true;
+  const suspects = [...new Set(unchecked.map((form) => forms.get(form)!))];
+  if (findLeaks(body, suspects).length > 0) return false;
+  for (const entry of cached) for (const form of unchecked) entry.verified.add(form);
+  return true;
 }

@@ -31,7 +31,11 @@ function decodeUtf8(bytes: Uint8Array): string {
 }
 
 export async function readJsonObject(request: Request, maxBytes: number): Promise<Record<string, unknown>> {
-  const text = await readBodyText(request, maxBytes);
+  return parseJsonObject(await readBodyText(request, maxBytes));
+}
+
+/** Parses a request body that must be a JSON object; errors never quote the body. */
+export function parseJsonObject(text: string): Record<string, unknown> {
   if (text.trim() === "") throw badRequest("Request body is empty; send a JSON object.");
   let parsed: unknown;
   try {

@@ -39,10 +39,12 @@ export async function createServices(config: Config, logger: Logger, proxyUrl: (
     upstream,
     syntax: core.syntax,
     thinking: new ThinkingCache(),
-    // ~64 MB of strings; trusted for as long as the store cache trusts a mapping.
     onUpstreamLatency: (path, seconds) =>
       metrics.upstreamLatency.observe({ route: path.startsWith("/v1/messages/count_tokens") ? "/v1/messages/count_tokens" : "/v1/messages" }, seconds),
-    maskedTexts: new MaskedTextCache(32 * 1024 * 1024, Math.min(config.mappingTtlMs / 4, 3_600_000)),
+    // Up to ~40 M characters between them; trusted for as long as the store cache trusts a mapping.
+    maskedTexts: new MaskedTextCache(16 * 1024 * 1024, Math.min(config.mappingTtlMs / 4, 3_600_000)),
+    // A whole segment (a message, the tool list) saves a parse and a walk even when short.
+    maskedSegments: new MaskedTextCache(24 * 1024 * 1024, Math.min(config.mappingTtlMs / 4, 3_600_000), Date.now, 64),
     logger,
   });
   const childHome = join(config.dataDir, "claude-home");
