@@ -149,12 +149,26 @@ export class MessagesService {
       entities?: MaskedEntity[];
     }
     const pieces: Piece[] = [];
-    const fresh: { piece: Piece; slots: Slot[] }[] = [];
+    let newChars = 0;
+    let allChars = 0;
     for (const member of split.members) {
       for (const { key, text } of member.segments) {
-        const piece: Piece = { key, text, entry: cache.get(`${tenant}\0${key}`, text) };
-        pieces.push(piece);
+        const { entry, seenBefore } = cache.lookup(`${tenant}\0${key}`, text);
+        pieces.push({ key, text, entry });
+        allChars += text.length;
+        if (!seenBefore) newChars += text.length;
+      }
+    }
+    // A mostly new body (a first turn) is cheaper to mask whole; its segments are cached when
+    // they come back, as a re-sent history does.
+    if (newChars * 2 > allChars) return undefined;
+    const fresh: { piece: Piece; slots: Slot[] }[] = [];
+    let at = 0;
+    for (const member of split.members) {
+      for (const { key } of member.segments) {
+        const piece = pieces[at++]!;
         if (piece.entry) continue;
+        const text = piece.text;
         try {
           piece.value = JSON.parse(text);
         } catch {
@@ -297,10 +311,13 @@ function guardSegments(body: string, keys: string, segments: { entry?: MaskedTex
   const small = [keys, ...segments.filter((segment) => !segment.entry).map((segment) => segment.masked)];
   for (const form of forms.keys()) if (small.some((text) => text.includes(form))) return false;
   const cached = segments.flatMap((segment) => (segment.entry ? [segment.entry] : []));
-  const unchecked = [...forms.keys()].filter((form) => cached.some((entry) => !entry.verified.has(form)));
+  const verifiedSets = new Set(cached.map((entry) => entry.verified));
+  const unchecked = [...forms.keys()].filter((form) => [...verifiedSets].some((verified) => !verified.has(form)));
   if (unchecked.length === 0) return true;
   const suspects = [...new Set(unchecked.map((form) => forms.get(form)!))];
   if (findLeaks(body, suspects).length > 0) return false;
-  for (const entry of cached) for (const form of unchecked) entry.verified.add(form);
+  // Every segment of this body is now checked for every original of this body.
+  const verified: ReadonlySet<string> = new Set(forms.keys());
+  for (const entry of cached) entry.verified = verified;
   return true;
 }

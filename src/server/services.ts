@@ -33,6 +33,7 @@ export async function createServices(config: Config, logger: Logger, proxyUrl: (
     if (!ok) metrics.storeErrors.inc({ operation });
   });
   const upstream = new Upstream({ baseURL: config.upstreamUrl, apiKey: config.anthropicApiKey ?? "" });
+  const trustMs = Math.min(config.mappingTtlMs / 4, 3_600_000);
   const messages = new MessagesService({
     masker: core.masker,
     store: core.store,
@@ -42,9 +43,9 @@ export async function createServices(config: Config, logger: Logger, proxyUrl: (
     onUpstreamLatency: (path, seconds) =>
       metrics.upstreamLatency.observe({ route: path.startsWith("/v1/messages/count_tokens") ? "/v1/messages/count_tokens" : "/v1/messages" }, seconds),
     // Up to ~40 M characters between them; trusted for as long as the store cache trusts a mapping.
-    maskedTexts: new MaskedTextCache(16 * 1024 * 1024, Math.min(config.mappingTtlMs / 4, 3_600_000)),
+    maskedTexts: new MaskedTextCache({ maxChars: 16 * 1024 * 1024, maxAgeMs: trustMs }),
     // A whole segment (a message, the tool list) saves a parse and a walk even when short.
-    maskedSegments: new MaskedTextCache(24 * 1024 * 1024, Math.min(config.mappingTtlMs / 4, 3_600_000), Date.now, 64),
+    maskedSegments: new MaskedTextCache({ maxChars: 24 * 1024 * 1024, maxAgeMs: trustMs, minLength: 64, keepText: false }),
     logger,
   });
   const childHome = join(config.dataDir, "claude-home");

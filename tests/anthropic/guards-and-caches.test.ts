@@ -20,15 +20,25 @@ describe("egress guard", () => {
 describe("masked text cache", () => {
   const long = (c: string) => c.repeat(300);
   test("hits only the same tenant and the exact same text", () => {
-    const cache = new MaskedTextCache(10_000, 60_000);
+    const cache = new MaskedTextCache({ maxChars: 10_000, maxAgeMs: 60_000 });
     cache.set("a", long("x"), long("y"), []);
     expect(cache.get("a", long("x"))?.masked).toBe(long("y"));
     expect(cache.get("b", long("x"))).toBeUndefined();
     expect(cache.get("a", `${long("x")}!`)).toBeUndefined();
   });
+  test("without kept texts, a text is known by its length and two seeded hashes, and is not held", () => {
+    const cache = new MaskedTextCache({ maxChars: 10_000, maxAgeMs: 60_000, minLength: 4, keepText: false });
+    const body = `{"messages":[${JSON.stringify({ role: "user", content: long("q") })}]}`;
+    const segment = body.slice(13, -2);
+    const entry = cache.set("a", segment, "MASKED", [])!;
+    expect(entry.text).toBeUndefined();
+    expect(cache.get("a", JSON.stringify({ role: "user", content: long("q") }))?.masked).toBe("MASKED");
+    expect(cache.get("a", JSON.stringify({ role: "user", content: `${long("q").slice(1)}r` }))).toBeUndefined();
+    expect(cache.get("b", segment)).toBeUndefined();
+  });
   test("short strings are not cached; old entries expire; the size bound evicts the oldest", () => {
     let now = 0;
-    const cache = new MaskedTextCache(1_500, 1_000, () => now);
+    const cache = new MaskedTextCache({ maxChars: 1_500, maxAgeMs: 1_000, now: () => now });
     cache.set("a", "tiny", "TINY", []);
     expect(cache.get("a", "tiny")).toBeUndefined();
     cache.set("a", long("1"), long("A"), []);
