@@ -44,6 +44,14 @@ const SIMPLE_DELTA = /^\{"type":"content_block_delta","index":(\d+),"delta":\{"t
 const BATCH_CHARS = 8 * 1024;
 /** Upstream bytes decoded into events at a time. */
 const DECODE_BYTES = 16 * 1024;
+/**
+ * Streams being restored in this process. Up to QUIET_STREAMS of them, a stream yields to the
+ * event loop after its first batch (see pull); beyond, it does not: with many streams in
+ * flight, letting them all interleave would hold all their upstream reads in memory at once,
+ * for a first-byte gain that queueing swallows anyway.
+ */
+let activeStreams = 0;
+const QUIET_STREAMS = 8;
 const BROKEN_STREAM = encodeEvent("error", {
   type: "error",
   error: { type: "api_error", message: "The upstream stream ended unexpectedly; the answer is incomplete. Retry the request." },
@@ -149,6 +157,7 @@ export function restoreSseStream(upstream: ReadableStream<Uint8Array>, options: 
   }
 
   async function finish(controller: ReadableStreamDefaultController<Uint8Array>, broken: boolean) {
+    release();
     finished = true;
     const { events, incomplete } = decoder.end();
     let out = "";
@@ -169,6 +178,11 @@ export function restoreSseStream(upstream: ReadableStream<Uint8Array>, options: 
   let pending: SseEvent[] = [];
   let next = 0;
   let sentFirst = false;
+  activeStreams++;
+  let released = false;
+  const release = () => {
+    if (!released) (released = true), activeStreams--;
+  };
 
   return new ReadableStream<Uint8Array>({
     async pull(controller) {
@@ -198,11 +212,13 @@ export function restoreSseStream(upstream: ReadableStream<Uint8Array>, options: 
         // Bun's server sends what it has read only from a timer turn of the event loop
         // (setImmediate is not enough): take one after the first batch, so the client's first
         // bytes do not wait until the whole upstream read is restored.
-        if (!sentFirst) (sentFirst = true), await new Promise((resolve) => setTimeout(resolve, 0));
+        if (!sentFirst && activeStreams <= QUIET_STREAMS) await new Promise((resolve) => setTimeout(resolve, 0));
+        sentFirst = true;
         return;
       }
     },
     cancel() {
+      release();
       finished = true;
       options.abort();
       void reader.cancel().catch(() => {});

@@ -91,7 +91,3 @@ export async function serve(env: Record<string, string | undefined>): Promise<nu
     process.once("SIGINT", () => void shutdown("SIGINT"));
   });
 }
-if (process.env.HEAPDBG) {
-  const jsc = require("bun:jsc");
-  setInterval(() => { const u = jsc.memoryUsage(); const h = jsc.heapStats(); console.error("HEAP", (h.heapSize/1e6).toFixed(0), (h.heapCapacity/1e6).toFixed(0), (h.extraMemorySize/1e6).toFixed(0), (u.current/1e6).toFixed(0), (u.peak/1e6).toFixed(0), (process.memoryUsage().rss/1e6).toFixed(0)); }, 100).unref();
-}
