@@ -39,11 +39,17 @@ function turns(count: number, bytesPerResult: number, secrets: number, seed: num
   return messages;
 }
 
-export function claudeCodeRequest(options: { turns: number; bytesPerResult: number; secrets: number; stream?: boolean; extraTurn?: boolean }) {
+/**
+ * `extraTurn`: the same history plus one more tool turn (with one secret of its own), as
+ * Claude Code sends it next; each seed gives a different new turn.
+ */
+export function claudeCodeRequest(options: { turns: number; bytesPerResult: number; secrets: number; stream?: boolean; extraTurn?: boolean | number }) {
   const history = turns(options.turns, options.bytesPerResult, options.secrets, 99);
   const messages: Message[] = [{ role: "user", content: [{ type: "text", text: "Find out why the web tier is slow." }] }, ...history];
-  if (options.extraTurn) messages.push(...turns(1, options.bytesPerResult, 1, 5_000).slice(0), { role: "user", content: "And now?" });
-  else messages.push({ role: "user", content: "Summarise." });
+  if (options.extraTurn !== undefined && options.extraTurn !== false) {
+    const seed = options.extraTurn === true ? 5_000 : options.extraTurn;
+    messages.push(...turns(1, options.bytesPerResult, 1, seed), { role: "user", content: "And now?" });
+  } else messages.push({ role: "user", content: "Summarise." });
   return {
     model: "claude-sonnet-4-5",
     max_tokens: 4096,

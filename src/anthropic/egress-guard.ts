@@ -14,23 +14,34 @@ export const MIN_GUARDED_LENGTH = 8;
 
 const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&");
 
-/**
- * Returns the entities whose original still appears in `body` (raw or JSON-escaped). One regex
- * over all originals scans the body once; a `includes` per original would scan it hundreds of
- * times on a large request.
- */
-export function findLeaks(body: string, entities: readonly MaskedEntity[]): MaskedEntity[] {
+/** The forms an original can take in a JSON body: as it is, and JSON-escaped. */
+export function guardedForms(entities: readonly MaskedEntity[]): Map<string, MaskedEntity> {
   const byForm = new Map<string, MaskedEntity>();
   for (const entity of entities) {
     if (entity.original.length < MIN_GUARDED_LENGTH) continue;
     byForm.set(entity.original, entity);
     byForm.set(JSON.stringify(entity.original).slice(1, -1), entity);
   }
-  if (byForm.size === 0) return [];
+  return byForm;
+}
+
+/**
+ * Compiles a search for the given forms (see guardedForms): one regex over all of them scans
+ * a text once; an `includes` per original would scan it hundreds of times on a large request.
+ */
+export function leakFinder(byForm: ReadonlyMap<string, MaskedEntity>): (text: string) => MaskedEntity[] {
+  if (byForm.size === 0) return () => [];
   // Longest first, so an original that contains another is reported as itself.
   const forms = [...byForm.keys()].sort((a, b) => b.length - a.length);
   const pattern = new RegExp(forms.map(escapeRegExp).join("|"), "g");
-  const leaks = new Set<MaskedEntity>();
-  for (const match of body.matchAll(pattern)) leaks.add(byForm.get(match[0])!);
-  return [...leaks];
+  return (text) => {
+    const leaks = new Set<MaskedEntity>();
+    for (const match of text.matchAll(pattern)) leaks.add(byForm.get(match[0])!);
+    return [...leaks];
+  };
+}
+
+/** The entities whose original still appears in `body` (raw or JSON-escaped). */
+export function findLeaks(body: string, entities: readonly MaskedEntity[]): MaskedEntity[] {
+  return leakFinder(guardedForms(entities))(body);
 }

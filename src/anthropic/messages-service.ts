@@ -7,7 +7,7 @@ import type { Logger } from "../log.ts";
 import { ProxyError } from "../server/errors.ts";
 import type { MappingStore } from "../store/types.ts";
 import { requestSlots, responseSlots, type Slot } from "./content-walker.ts";
-import { findLeaks, MIN_GUARDED_LENGTH, type MaskedEntity } from "./egress-guard.ts";
+import { findLeaks, guardedForms, leakFinder, type MaskedEntity } from "./egress-guard.ts";
 import { splitRequestBody, type SplitBody } from "./json-segments.ts";
 import { restoreSseStream } from "./sse-restore.ts";
 import { restoreText, type ResolveSurrogates, type SurrogateSyntax } from "../masking/stream-restorer.ts";
@@ -203,7 +203,7 @@ export class MessagesService {
     const body = `{${members.join(",")}}`;
     const keys = split.members.map((member) => member.key).join("\0");
     const segments = pieces.map((piece) => ({ entry: piece.entry, masked: maskedOf(piece) }));
-    return guardSegments(body, keys, segments, [...entities.values()]) ? { body, entities: [...entities.values()] } : undefined;
+    return guardSegments(keys, segments, [...entities.values()]) ? { body, entities: [...entities.values()] } : undefined;
   }
 
   /** Looks surrogates up: this request's own first, then the tenant's store. */
@@ -295,29 +295,32 @@ export class MessagesService {
 /**
  * The egress guard for a body assembled from segments. Every original of the request (raw and
  * JSON-escaped) must be absent from every segment and from the member names. A cached segment
- * remembers the originals it was checked for, so a re-sent history is checked only for the
- * originals that are new; those are searched in the whole body at once. Returns false on a
- * hit (the ordinary path then handles it) — or when it cannot tell.
+ * remembers the originals it was checked for (one set shared by the segments of the request
+ * that checked them), so a re-sent history is searched only for the originals that are new,
+ * and a new turn, small, for all of them. Returns false on a hit (the ordinary path then
+ * handles it).
  */
-function guardSegments(body: string, keys: string, segments: { entry?: MaskedTextEntry; masked: string }[], entities: MaskedEntity[]): boolean {
-  const forms = new Map<string, MaskedEntity>();
-  for (const entity of entities) {
-    if (entity.original.length < MIN_GUARDED_LENGTH) continue;
-    forms.set(entity.original, entity);
-    forms.set(JSON.stringify(entity.original).slice(1, -1), entity);
-  }
+function guardSegments(keys: string, segments: { entry?: MaskedTextEntry; masked: string }[], entities: MaskedEntity[]): boolean {
+  const forms = guardedForms(entities);
   if (forms.size === 0) return true;
-  // Member names, and segments too short to cache, are small: search them every time.
-  const small = [keys, ...segments.filter((segment) => !segment.entry).map((segment) => segment.masked)];
-  for (const form of forms.keys()) if (small.some((text) => text.includes(form))) return false;
-  const cached = segments.flatMap((segment) => (segment.entry ? [segment.entry] : []));
-  const verifiedSets = new Set(cached.map((entry) => entry.verified));
-  const unchecked = [...forms.keys()].filter((form) => [...verifiedSets].some((verified) => !verified.has(form)));
-  if (unchecked.length === 0) return true;
-  const suspects = [...new Set(unchecked.map((form) => forms.get(form)!))];
-  if (findLeaks(body, suspects).length > 0) return false;
+  // Segments grouped by what they were checked for: never (new, or too short to cache), or a shared set.
+  const groups = new Map<ReadonlySet<string>, string[]>();
+  const never: ReadonlySet<string> = new Set();
+  groups.set(never, [keys]);
+  for (const { entry, masked } of segments) {
+    const verified = entry?.verified ?? never;
+    const texts = groups.get(verified) ?? [];
+    texts.push(masked);
+    groups.set(verified, texts);
+  }
+  for (const [verified, texts] of groups) {
+    const unchecked = new Map([...forms].filter(([form]) => !verified.has(form)));
+    if (unchecked.size === 0) continue;
+    const find = leakFinder(unchecked);
+    for (const text of texts) if (find(text).length > 0) return false;
+  }
   // Every segment of this body is now checked for every original of this body.
-  const verified: ReadonlySet<string> = new Set(forms.keys());
-  for (const entry of cached) entry.verified = verified;
+  const checked: ReadonlySet<string> = new Set(forms.keys());
+  for (const { entry } of segments) if (entry) entry.verified = checked;
   return true;
 }
