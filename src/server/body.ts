@@ -2,6 +2,7 @@
  * Request bodies read with a hard size limit, so an oversized or endless upload is refused
  * with a 413 before it fills memory, and JSON errors become a 400 that says where to look.
  */
+import { isUtf8 } from "node:buffer";
 import { badRequest, tooLarge } from "./errors.ts";
 
 export async function readBodyText(request: Request, maxBytes: number): Promise<string> {
@@ -21,13 +22,14 @@ export async function readBodyText(request: Request, maxBytes: number): Promise<
   return decodeUtf8(Buffer.concat(chunks));
 }
 
-/** fatal: invalid UTF-8 is a client error, not something to silently replace with U+FFFD. */
+/**
+ * Invalid UTF-8 is a client error, not something to silently replace with U+FFFD. Checked
+ * apart and then decoded: a fatal TextDecoder is several times slower on large bodies (it
+ * allocates fresh memory every call).
+ */
 function decodeUtf8(bytes: Uint8Array): string {
-  try {
-    return new TextDecoder("utf-8", { fatal: true }).decode(bytes);
-  } catch {
-    throw badRequest("Request body is not valid UTF-8; send JSON encoded as UTF-8.");
-  }
+  if (!isUtf8(bytes)) throw badRequest("Request body is not valid UTF-8; send JSON encoded as UTF-8.");
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString("utf8");
 }
 
 export async function readJsonObject(request: Request, maxBytes: number): Promise<Record<string, unknown>> {
