@@ -37,7 +37,11 @@ export interface MessagesDeps {
 }
 
 export interface MaskedRequest {
-  body: string;
+  /**
+   * The masked body, UTF-8 encoded. A Blob built from the pieces is sent as it is: a joined
+   * 200 KB string would be allocated, then encoded again by fetch.
+   */
+  body: Blob;
   entities: MaskedEntity[];
 }
 
@@ -88,7 +92,7 @@ export class MessagesService {
       this.deps.logger.error("egress guard refused a request", { types: [...new Set(leaks.map((leak) => leak.type))] });
       throw egressRefused();
     }
-    return { body: text, entities };
+    return { body: new Blob([text]), entities };
   }
 
   /** The slots to mask: a thinking block restored earlier goes back exactly as the upstream signed it. */
@@ -195,12 +199,15 @@ export class MessagesService {
     for (const piece of pieces) for (const entity of piece.entities ?? piece.entry!.entities) entities.set(entity.original, entity);
     // Reassembled exactly as JSON.stringify would write the parsed body.
     const maskedOf = (piece: Piece) => piece.masked ?? piece.entry!.masked;
+    const parts: string[] = ["{"];
     let next = 0;
-    const members = split.members.map((member) => {
-      const masked = member.segments.map(() => maskedOf(pieces[next++]!));
-      return `${JSON.stringify(member.key)}:${member.isMessages ? `[${masked.join(",")}]` : masked[0]}`;
+    split.members.forEach((member, m) => {
+      parts.push(`${m > 0 ? "," : ""}${JSON.stringify(member.key)}:${member.isMessages ? "[" : ""}`);
+      member.segments.forEach((_, i) => parts.push(i > 0 ? "," : "", maskedOf(pieces[next++]!)));
+      if (member.isMessages) parts.push("]");
     });
-    const body = `{${members.join(",")}}`;
+    parts.push("}");
+    const body = new Blob(parts);
     const keys = split.members.map((member) => member.key).join("\0");
     const segments = pieces.map((piece) => ({ entry: piece.entry, masked: maskedOf(piece) }));
     return guardSegments(keys, segments, [...entities.values()]) ? { body, entities: [...entities.values()] } : undefined;
