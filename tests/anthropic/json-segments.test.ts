@@ -95,4 +95,17 @@ describe("masking by segments", async () => {
     expect(both).not.toContain(password);
     expect(both).toContain('Is \\"SECRET_VALUE_');
   });
+
+  test("the same holds when the re-sent segment is large and the new turn brings many originals (one regex for all)", async () => {
+    const masker = service(true);
+    const password = "Hunter2-correct-horse-staple";
+    const filler = "Deployment log line without anything sensitive in it at all. ".repeat(1_500);
+    const quoted = { role: "user", content: `${filler}\nThe staging password was ${password} last week.` };
+    for (let i = 0; i < 2; i++) expect(await (await masker.maskRequestText("acme", body([quoted]), parseJsonObject)).body.text()).toContain(password);
+    const instances = Array.from({ length: 60 }, (_, i) => `i-0${i.toString(16).padStart(16, "0")}`);
+    const newTurn = { role: "user", content: `DB_PASSWORD=${password}\n${instances.join("\n")}` };
+    const both = await (await masker.maskRequestText("acme", body([quoted, newTurn]), parseJsonObject)).body.text();
+    expect(both).not.toContain(password);
+    for (const instance of instances) expect(both).not.toContain(instance);
+  });
 });
