@@ -7,7 +7,7 @@ import type { Logger } from "../log.ts";
 import { ProxyError } from "../server/errors.ts";
 import type { MappingStore } from "../store/types.ts";
 import { requestSlots, responseSlots, type Slot } from "./content-walker.ts";
-import { findLeaks, guardedForms, leakFinder, type MaskedEntity } from "./egress-guard.ts";
+import { findLeaks, guardSegments, type MaskedEntity } from "./egress-guard.ts";
 import { splitRequestBody, type SplitBody } from "./json-segments.ts";
 import { restoreSseStream } from "./sse-restore.ts";
 import { restoreText, type ResolveSurrogates, type SurrogateSyntax } from "../masking/stream-restorer.ts";
@@ -307,37 +307,3 @@ export class MessagesService {
  * and a new turn, small, for all of them. Returns false on a hit (the ordinary path then
  * handles it).
  */
-/** Characters × forms below which guardSegments searches form by form. */
-const INCLUDES_BUDGET = 4_000_000;
-
-function guardSegments(keys: string, segments: { entry?: MaskedTextEntry; masked: string }[], entities: MaskedEntity[]): boolean {
-  const forms = guardedForms(entities);
-  if (forms.size === 0) return true;
-  // Segments grouped by what they were checked for: never (new, or too short to cache), or a shared set.
-  const groups = new Map<ReadonlySet<string>, string[]>();
-  const never: ReadonlySet<string> = new Set();
-  groups.set(never, [keys]);
-  for (const { entry, masked } of segments) {
-    const verified = entry?.verified ?? never;
-    const texts = groups.get(verified) ?? [];
-    texts.push(masked);
-    groups.set(verified, texts);
-  }
-  for (const [verified, texts] of groups) {
-    const unchecked = new Map([...forms].filter(([form]) => !verified.has(form)));
-    if (unchecked.size === 0) continue;
-    const chars = texts.reduce((sum, text) => sum + text.length, 0);
-    // A regex over many forms costs ~0.3 ms to compile and JIT: for a few forms, or little
-    // text (a new turn), searching each form is cheaper.
-    if (chars * unchecked.size < INCLUDES_BUDGET) {
-      for (const text of texts) for (const form of unchecked.keys()) if (text.includes(form)) return false;
-      continue;
-    }
-    const find = leakFinder(unchecked);
-    for (const text of texts) if (find(text).length > 0) return false;
-  }
-  // Every segment of this body is now checked for every original of this body.
-  const checked: ReadonlySet<string> = new Set(forms.keys());
-  for (const { entry } of segments) if (entry) entry.verified = checked;
-  return true;
-}
