@@ -2,7 +2,7 @@
  * The seat belt: before a masked request leaves, it must not contain any original that this
  * request masked. A hit means a masking bug, and a bug must not leak.
  */
-import type { MaskedTextEntry } from "./masked-text-cache.ts";
+import type { MaskedPiece } from "./body-history.ts";
 
 export interface MaskedEntity {
   type: string;
@@ -47,37 +47,34 @@ export function findLeaks(body: string, entities: readonly MaskedEntity[]): Mask
   return leakFinder(guardedForms(entities))(body);
 }
 
-/** Characters × forms below which guardSegments searches form by form. */
-const INCLUDES_BUDGET = 4_000_000;
-
-export function guardSegments(keys: string, segments: { entry?: MaskedTextEntry; masked: string }[], entities: MaskedEntity[]): boolean {
-  const forms = guardedForms(entities);
-  if (forms.size === 0) return true;
-  // Segments grouped by what they were checked for: never (new, or too short to cache), or a shared set.
-  const groups = new Map<ReadonlySet<string>, string[]>();
-  const never: ReadonlySet<string> = new Set();
-  groups.set(never, [keys]);
-  for (const { entry, masked } of segments) {
-    const verified = entry?.verified ?? never;
-    const texts = groups.get(verified) ?? [];
-    texts.push(masked);
-    groups.set(verified, texts);
-  }
-  for (const [verified, texts] of groups) {
-    const unchecked = new Map([...forms].filter(([form]) => !verified.has(form)));
-    if (unchecked.size === 0) continue;
-    const chars = texts.reduce((sum, text) => sum + text.length, 0);
-    // A regex over many forms costs ~0.3 ms to compile and JIT: for a few forms, or little
-    // text (a new turn), searching each form is cheaper.
-    if (chars * unchecked.size < INCLUDES_BUDGET) {
-      for (const text of texts) for (const form of unchecked.keys()) if (text.includes(form)) return false;
-      continue;
+/**
+ * The egress guard for a body assembled from pieces: `body` is the whole masked body, `placed`
+ * where each piece's masked bytes sit in it, in order; `keys` the top-level member names.
+ * Every original of the request (raw and JSON-escaped) must be absent from every byte. A
+ * piece remembers which originals it was checked for, so a re-sent history is searched only
+ * for the originals that are new, and a new turn for all of them. Neighbouring pieces checked
+ * for the same set are searched as one stretch, the bytes between them included. Returns
+ * false on a hit.
+ */
+export function guardPieces(body: Buffer, placed: readonly { offset: number; piece: MaskedPiece }[], keys: string, entities: readonly MaskedEntity[]): boolean {
+  const forms = [...guardedForms(entities).keys()];
+  if (forms.length === 0) return true;
+  if (forms.some((form) => keys.includes(form))) return false;
+  for (let i = 0; i < placed.length; ) {
+    const verified = placed[i]!.piece.verified;
+    let j = i;
+    while (j + 1 < placed.length && placed[j + 1]!.piece.verified === verified) j++;
+    const unchecked = forms.filter((form) => !verified.has(form));
+    if (unchecked.length > 0) {
+      const last = placed[j]!;
+      // Native byte search: faster than a regex over all forms, and no 200 KB string to decode.
+      const stretch = body.subarray(placed[i]!.offset, last.offset + last.piece.masked.length);
+      if (unchecked.some((form) => stretch.indexOf(form) !== -1)) return false;
     }
-    const find = leakFinder(unchecked);
-    for (const text of texts) if (find(text).length > 0) return false;
+    i = j + 1;
   }
-  // Every segment of this body is now checked for every original of this body.
-  const checked: ReadonlySet<string> = new Set(forms.keys());
-  for (const { entry } of segments) if (entry) entry.verified = checked;
+  // Every piece of this body is now checked for every original of this body.
+  const checked: ReadonlySet<string> = new Set(forms);
+  for (const { piece } of placed) piece.verified = checked;
   return true;
 }

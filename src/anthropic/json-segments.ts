@@ -1,25 +1,35 @@
 /**
- * Splits a request body into the raw text of its top-level members, and of each element of
- * `messages`, without parsing it. Claude Code re-sends its whole history every turn, so most
- * of these segments are byte-identical to ones masked before: their masked text can be reused
- * without JSON.parse, the walker and JSON.stringify.
+ * Splits a request body into pieces without parsing it: each top-level member, except that a
+ * non-empty `messages` array gives one piece per element. Claude Code re-sends its whole
+ * history every turn, so most pieces are byte-identical to pieces masked before; only the new
+ * ones need JSON.parse, the walker and JSON.stringify.
  *
- * The structure between segments is checked strictly; what is inside a segment is not (a
- * segment is either parsed when it is new, or equal to a text that parsed before). Anything
- * unusual returns undefined and the caller takes the ordinary parse-everything path.
+ * The split can start after any piece of a body (`state` says what came before), so a body
+ * that begins like one seen before is split only from where it differs; the sink may stop it
+ * early when the rest is known too.
+ *
+ * The structure between pieces is checked strictly; what is inside a piece is not (a piece is
+ * parsed when it is new, or equal to bytes that parsed before). Anything unusual gives
+ * "unusual" and the caller takes the ordinary parse-everything path.
  */
 
-export interface JsonSegment {
-  /** The top-level key this segment belongs to (for `messages`, each element is a segment). */
+/** What the last piece before the split point was; "start" is the beginning of the body. */
+export type SplitState = "start" | "member" | "element";
+
+export interface RawPiece {
+  /** The top-level key; "messages" for each element of `messages`. */
   key: string;
-  /** The raw JSON text of the value (or of one `messages` element). */
-  text: string;
+  /** An element of `messages` (true) or a whole top-level member's value (false). */
+  element: boolean;
+  /** For elements: the first one of its array. */
+  first: boolean;
+  /** The raw JSON text of the value: [start, end) in the text given to splitPieces. */
+  start: number;
+  end: number;
 }
 
-export interface SplitBody {
-  /** The top-level members in order: one segment each, or one per element for `messages`. */
-  members: { key: string; segments: JsonSegment[]; isMessages: boolean }[];
-}
+/** Takes each piece as it is found; returns false to stop the split there. */
+export type PieceSink = (piece: RawPiece) => boolean;
 
 /** A JSON string literal, escapes included; sticky, so it matches only where it is placed. */
 const STRING = /"[^"\\]*(?:\\.[^"\\]*)*"/y;
@@ -58,7 +68,7 @@ function skipValue(text: string, i: number): number {
     }
     return -1;
   }
-  // A number or literal: up to the next delimiter (JSON.parse of the segment validates it).
+  // A number or literal: up to the next delimiter (JSON.parse of the piece validates it).
   const start = i;
   while (i < text.length) {
     const code = text.charCodeAt(i);
@@ -68,53 +78,84 @@ function skipValue(text: string, i: number): number {
   return i > start ? i : -1;
 }
 
-export function splitRequestBody(text: string): SplitBody | undefined {
+/** The end of the body: `}` and nothing but whitespace after it. */
+const closesBody = (text: string, i: number) => text.charCodeAt(i) === 125 && skipSpace(text, i + 1) === text.length;
+
+/**
+ * Splits `text`, which starts right after a piece of kind `state` (or at the body's start).
+ * "end": the body ended properly; "stopped": the sink stopped it; "unusual": not a plain
+ * JSON object the split understands.
+ */
+export function splitPieces(text: string, state: SplitState, sink: PieceSink): "end" | "stopped" | "unusual" {
   let i = skipSpace(text, 0);
-  if (text.charCodeAt(i) !== 123) return undefined;
-  i = skipSpace(text, i + 1);
-  const members: SplitBody["members"] = [];
-  if (text.charCodeAt(i) === 125) return skipSpace(text, i + 1) === text.length ? { members } : undefined;
+  if (state === "start") {
+    if (text.charCodeAt(i) !== 123) return "unusual";
+    i = skipSpace(text, i + 1);
+    if (text.charCodeAt(i) === 125) return closesBody(text, i) ? "end" : "unusual";
+  } else {
+    if (state === "element") {
+      // Inside `messages`: another element, or the end of the array.
+      if (text.charCodeAt(i) === 44) {
+        const next = elements(text, skipSpace(text, i + 1), false, sink);
+        if (next.outcome !== "more") return next.outcome;
+        i = next.at;
+      } else if (text.charCodeAt(i) === 93) i = skipSpace(text, i + 1);
+      else return "unusual";
+    }
+    // After a member: another one, or the end of the body.
+    const code = text.charCodeAt(i);
+    if (code === 125) return closesBody(text, i) ? "end" : "unusual";
+    if (code !== 44) return "unusual";
+    i = skipSpace(text, i + 1);
+  }
   for (;;) {
     const keyEnd = text.charCodeAt(i) === 34 ? skipString(text, i) : -1;
-    if (keyEnd === -1) return undefined;
+    if (keyEnd === -1) return "unusual";
     let key: string;
     try {
       key = JSON.parse(text.slice(i, keyEnd)) as string;
     } catch {
-      return undefined;
+      return "unusual";
     }
     i = skipSpace(text, keyEnd);
-    if (text.charCodeAt(i) !== 58) return undefined; // ':'
+    if (text.charCodeAt(i) !== 58) return "unusual"; // ':'
     i = skipSpace(text, i + 1);
-    if (key === "messages" && text.charCodeAt(i) === 91) {
-      const segments: JsonSegment[] = [];
-      i = skipSpace(text, i + 1);
-      if (text.charCodeAt(i) === 93) i++;
-      else {
-        for (;;) {
-          const end = skipValue(text, i);
-          if (end === -1) return undefined;
-          segments.push({ key, text: text.slice(i, end) });
-          i = skipSpace(text, end);
-          const code = text.charCodeAt(i);
-          if (code === 44) i = skipSpace(text, i + 1);
-          else if (code === 93) {
-            i++;
-            break;
-          } else return undefined;
-        }
-      }
-      members.push({ key, segments, isMessages: true });
+    const arrayStart = i;
+    const nonEmptyMessages = key === "messages" && text.charCodeAt(i) === 91 && text.charCodeAt(skipSpace(text, i + 1)) !== 93;
+    if (nonEmptyMessages) {
+      const next = elements(text, skipSpace(text, arrayStart + 1), true, sink);
+      if (next.outcome !== "more") return next.outcome;
+      i = next.at;
     } else {
       const end = skipValue(text, i);
-      if (end === -1) return undefined;
-      members.push({ key, segments: [{ key, text: text.slice(i, end) }], isMessages: false });
-      i = end;
+      if (end === -1) return "unusual";
+      if (!sink({ key, element: false, first: false, start: i, end })) return "stopped";
+      i = skipSpace(text, end);
     }
-    i = skipSpace(text, i);
     const code = text.charCodeAt(i);
-    if (code === 44) i = skipSpace(text, i + 1);
-    else if (code === 125) return skipSpace(text, i + 1) === text.length ? { members } : undefined;
-    else return undefined;
+    if (code === 125) return closesBody(text, i) ? "end" : "unusual";
+    if (code !== 44) return "unusual";
+    i = skipSpace(text, i + 1);
   }
+}
+
+/** Elements of `messages` from `i` up to and past the closing `]`; `at` is after it. */
+function elements(text: string, i: number, first: boolean, sink: PieceSink): { outcome: "more" | "stopped" | "unusual"; at: number } {
+  for (;;) {
+    const end = skipValue(text, i);
+    if (end === -1) return { outcome: "unusual", at: i };
+    if (!sink({ key: "messages", element: true, first, start: i, end })) return { outcome: "stopped", at: end };
+    first = false;
+    i = skipSpace(text, end);
+    const code = text.charCodeAt(i);
+    if (code === 93) return { outcome: "more", at: skipSpace(text, i + 1) };
+    if (code !== 44) return { outcome: "unusual", at: i };
+    i = skipSpace(text, i + 1);
+  }
+}
+
+/** Every piece of a whole body, or undefined when it is unusual (see splitPieces). */
+export function splitRequestBody(text: string): RawPiece[] | undefined {
+  const pieces: RawPiece[] = [];
+  return splitPieces(text, "start", (piece) => (pieces.push(piece), true)) === "end" ? pieces : undefined;
 }

@@ -13,7 +13,7 @@ export interface UpstreamRequest {
   path: string;
   /** The client's request headers; only `anthropic-*` ones are forwarded. */
   clientHeaders: Headers;
-  body?: string | Blob;
+  body?: string | Uint8Array;
   signal?: AbortSignal;
 }
 

@@ -1,5 +1,6 @@
 /** Builds the proxy's services from configuration; `serve` and the tests share it. */
 import { MessagesService } from "../anthropic/messages-service.ts";
+import { BodyHistory } from "../anthropic/body-history.ts";
 import { MaskedTextCache } from "../anthropic/masked-text-cache.ts";
 import { ThinkingCache } from "../anthropic/thinking-cache.ts";
 import { Upstream } from "../anthropic/upstream.ts";
@@ -42,10 +43,11 @@ export async function createServices(config: Config, logger: Logger, proxyUrl: (
     thinking: new ThinkingCache(),
     onUpstreamLatency: (path, seconds) =>
       metrics.upstreamLatency.observe({ route: path.startsWith("/v1/messages/count_tokens") ? "/v1/messages/count_tokens" : "/v1/messages" }, seconds),
-    // Up to ~40 M characters between them; trusted for as long as the store cache trusts a mapping.
-    maskedTexts: new MaskedTextCache({ maxChars: 16 * 1024 * 1024, maxAgeMs: trustMs }),
-    // A whole segment (a message, the tool list) saves a parse and a walk even when short.
-    maskedSegments: new MaskedTextCache({ maxChars: 24 * 1024 * 1024, maxAgeMs: trustMs, minLength: 64, keepText: false }),
+    // Both trusted for as long as the store cache trusts a mapping. Recent bodies (raw and
+    // masked, ~0.5 MB per 200 KB conversation) make a re-sent history cost its new turn only;
+    // longer strings help a message re-sent with other cache markers.
+    history: new BodyHistory({ maxBytes: 48 * 1024 * 1024, maxAgeMs: trustMs }),
+    maskedTexts: new MaskedTextCache({ maxChars: 8 * 1024 * 1024, maxAgeMs: trustMs }),
     logger,
   });
   const childHome = join(config.dataDir, "claude-home");

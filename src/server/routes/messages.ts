@@ -1,7 +1,7 @@
 /** Thin handlers for the Anthropic API surface; the work lives in MessagesService. */
 import type { CallStats, MessagesService } from "../../anthropic/messages-service.ts";
 import type { Upstream } from "../../anthropic/upstream.ts";
-import { parseJsonObject, readBodyText } from "../body.ts";
+import { readBodyBytes } from "../body.ts";
 
 export interface MessagesRouteDeps {
   messages: MessagesService;
@@ -19,9 +19,9 @@ const pathWithQuery = (request: Request) => {
 /** Handlers for the Anthropic routes; app.ts mounts them behind authentication. */
 export function messagesHandlers(deps: MessagesRouteDeps) {
   const proxied = async (tenant: string, request: Request) => {
-    const text = await readBodyText(request, deps.maxBodyBytes);
+    const bytes = await readBodyBytes(request, deps.maxBodyBytes);
     const stats: CallStats = { masked: {}, restoredSurrogates: 0, unknownSurrogates: 0 };
-    const masked = await deps.messages.maskRequestText(tenant, text, parseJsonObject);
+    const masked = await deps.messages.requests.maskBody(tenant, bytes);
     for (const entity of masked.entities) stats.masked[entity.type] = (stats.masked[entity.type] ?? 0) + 1;
     const response = await deps.messages.forward(tenant, request, pathWithQuery(request), masked, stats);
     deps.onStats?.(request, stats);

@@ -1,0 +1,139 @@
+/**
+ * Recent request bodies per tenant, raw bytes and masked pieces. Claude Code re-sends the whole
+ * conversation every turn, so a new body begins (and often ends: the tool list) with the
+ * bytes of the one before. Native byte comparison finds how far; the masked pieces inside
+ * that stretch are reused as they are, and only the rest is split, parsed and masked.
+ *
+ * A piece is trusted for a bounded time only (`maxAgeMs`): its surrogates must still exist in
+ * the store, and masking through the store again is what extends their lifetime there.
+ */
+import type { MaskedEntity } from "./egress-guard.ts";
+
+/** The masked form of one piece of a body (see json-segments), shared by every body holding it. */
+export interface MaskedPiece {
+  key: string;
+  element: boolean;
+  first: boolean;
+  /** The masked JSON of the value, UTF-8. */
+  masked: Buffer;
+  entities: MaskedEntity[];
+  /** When these bytes were masked through the store. */
+  at: number;
+  /**
+   * Originals (raw or JSON-escaped) the egress guard has found absent from `masked`; one set
+   * shared by every piece checked in the same request.
+   */
+  verified: ReadonlySet<string>;
+}
+
+/** A piece where it sits in one body: its raw value is bytes [start, end). */
+export interface PlacedPiece {
+  start: number;
+  end: number;
+  piece: MaskedPiece;
+}
+
+export interface RememberedBody {
+  bytes: Buffer;
+  pieces: PlacedPiece[];
+}
+
+export interface BodyHistoryOptions {
+  /** Bound on the bytes held, raw and masked, over all tenants. */
+  maxBytes: number;
+  maxAgeMs: number;
+  /** Bodies kept per tenant (a team runs several conversations at once). */
+  perTenant?: number;
+  now?: () => number;
+}
+
+/** Below this, a shared beginning is only the common head of unrelated requests. */
+const MIN_SHARED_BYTES = 1_024;
+/** Blocks compared natively before narrowing down; bodies differ late, if at all. */
+const BLOCK = 4_096;
+
+const equalRange = (a: Buffer, aStart: number, b: Buffer, bStart: number, length: number) =>
+  a.compare(b, bStart, bStart + length, aStart, aStart + length) === 0;
+
+/** Length of the longest common prefix of `a` and `b`. */
+export function commonPrefix(a: Buffer, b: Buffer): number {
+  const n = Math.min(a.length, b.length);
+  let lo = 0;
+  while (lo + BLOCK <= n && equalRange(a, lo, b, lo, BLOCK)) lo += BLOCK;
+  let hi = Math.min(n, lo + BLOCK);
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if (equalRange(a, lo, b, lo, mid - lo)) lo = mid;
+    else hi = mid - 1;
+  }
+  return lo;
+}
+
+/** Length of the longest common suffix of `a` and `b`, at most `limit`. */
+export function commonSuffix(a: Buffer, b: Buffer, limit: number): number {
+  const n = Math.min(a.length, b.length, limit);
+  const tailA = (length: number) => a.length - length;
+  const tailB = (length: number) => b.length - length;
+  let lo = 0;
+  while (lo + BLOCK <= n && equalRange(a, tailA(lo + BLOCK), b, tailB(lo + BLOCK), BLOCK)) lo += BLOCK;
+  let hi = Math.min(n, lo + BLOCK);
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if (equalRange(a, tailA(mid), b, tailB(mid), mid - lo)) lo = mid;
+    else hi = mid - 1;
+  }
+  return lo;
+}
+
+const sizeOf = (body: RememberedBody) => body.bytes.length + body.pieces.reduce((sum, placed) => sum + placed.piece.masked.length, 0);
+
+export class BodyHistory {
+  /** Most recently used last; per tenant, its bodies most recent first. */
+  private readonly tenants = new Map<string, RememberedBody[]>();
+  private bytes = 0;
+  private readonly perTenant: number;
+  readonly now: () => number;
+
+  constructor(private readonly options: BodyHistoryOptions) {
+    this.perTenant = options.perTenant ?? 8;
+    this.now = options.now ?? Date.now;
+  }
+
+  get maxAgeMs(): number {
+    return this.options.maxAgeMs;
+  }
+
+  /** The remembered body of this tenant that shares the longest beginning with `bytes`. */
+  closest(tenant: string, bytes: Buffer): { body: RememberedBody; shared: number } | undefined {
+    let best: { body: RememberedBody; shared: number } | undefined;
+    for (const body of this.tenants.get(tenant) ?? []) {
+      const shared = commonPrefix(bytes, body.bytes);
+      if (shared >= MIN_SHARED_BYTES && shared > (best?.shared ?? 0)) best = { body, shared };
+    }
+    return best;
+  }
+
+  /** Remembers a body; `supersedes` (the body it grew from) is forgotten. */
+  remember(tenant: string, body: RememberedBody, supersedes?: RememberedBody): void {
+    const list = (this.tenants.get(tenant) ?? []).filter((old) => {
+      const drop = old === supersedes || (old.bytes.length === body.bytes.length && old.bytes.equals(body.bytes));
+      if (drop) this.bytes -= sizeOf(old);
+      return !drop;
+    });
+    list.unshift(body);
+    this.bytes += sizeOf(body);
+    while (list.length > this.perTenant) this.bytes -= sizeOf(list.pop()!);
+    this.tenants.delete(tenant);
+    this.tenants.set(tenant, list);
+    this.evict();
+  }
+
+  /** Drops the least recently used tenants' oldest bodies until within the bound. */
+  private evict(): void {
+    for (const [tenant, list] of this.tenants) {
+      if (this.bytes <= this.options.maxBytes) return;
+      while (list.length > 0 && this.bytes > this.options.maxBytes) this.bytes -= sizeOf(list.pop()!);
+      if (list.length === 0) this.tenants.delete(tenant);
+    }
+  }
+}
