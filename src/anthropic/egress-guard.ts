@@ -15,13 +15,22 @@ export const MIN_GUARDED_LENGTH = 8;
 
 const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&");
 
+/** Each entity's JSON-escaped original, worked out once: a re-sent history brings the same entities every turn. */
+const escapedForms = new WeakMap<MaskedEntity, string>();
+
+function escapedForm(entity: MaskedEntity): string {
+  let form = escapedForms.get(entity);
+  if (form === undefined) escapedForms.set(entity, (form = JSON.stringify(entity.original).slice(1, -1)));
+  return form;
+}
+
 /** The forms an original can take in a JSON body: as it is, and JSON-escaped. */
 export function guardedForms(entities: readonly MaskedEntity[]): Map<string, MaskedEntity> {
   const byForm = new Map<string, MaskedEntity>();
   for (const entity of entities) {
     if (entity.original.length < MIN_GUARDED_LENGTH) continue;
     byForm.set(entity.original, entity);
-    byForm.set(JSON.stringify(entity.original).slice(1, -1), entity);
+    byForm.set(escapedForm(entity), entity);
   }
   return byForm;
 }

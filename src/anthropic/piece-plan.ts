@@ -5,7 +5,7 @@
  * ending (everything after it is the remembered body's, shifted). Only the stretch in between
  * is decoded and split: a re-sent conversation costs its new turn, not its length.
  */
-import { commonSuffix, type MaskedPiece, type PlacedPiece, type RememberedBody } from "./body-history.ts";
+import { commonSuffix, type MaskedPiece, type RememberedBody } from "./body-history.ts";
 import { splitPieces, type SplitState } from "./json-segments.ts";
 
 export interface PlannedPiece {
@@ -17,6 +17,8 @@ export interface PlannedPiece {
   end: number;
   /** Set when the remembered masked piece stands for these bytes. */
   reuse?: MaskedPiece;
+  /** Where a reused piece sits in the remembered body. */
+  source?: { body: RememberedBody; index: number };
   /** The raw JSON text of a piece to mask afresh. */
   text?: string;
 }
@@ -35,8 +37,8 @@ export function planPieces(bytes: Buffer, previous: Previous | undefined, fresh:
   const old = previous?.body.pieces ?? [];
   let reused = 0;
   while (reused < old.length && old[reused]!.end <= previous!.shared) {
-    const placed = old[reused++]!;
-    planned.push(reusing(placed, 0));
+    const placed = old[reused]!;
+    planned.push(reusing(previous!.body, reused++, 0));
     resume = placed.end;
     state = placed.piece.element ? "element" : "member";
   }
@@ -51,7 +53,7 @@ export function planPieces(bytes: Buffer, previous: Previous | undefined, fresh:
   }
   const adoptFrom = (k: number) => {
     const shift = bytes.length - previous!.body.bytes.length;
-    for (const placed of old.slice(k + 1)) planned.push(reusing(placed, shift));
+    for (let index = k + 1; index < old.length; index++) planned.push(reusing(previous!.body, index, shift));
   };
   const alignedAt = (offset: number, element: boolean) => {
     const k = aligned.get(offset);
@@ -79,21 +81,17 @@ export function planPieces(bytes: Buffer, previous: Previous | undefined, fresh:
   for (const piece of planned) {
     if (piece.reuse && !fresh(piece.reuse)) {
       piece.text = bytes.toString("utf8", piece.start, piece.end);
-      piece.reuse = undefined;
+      piece.reuse = piece.source = undefined;
     }
   }
   return planned;
 }
 
 /** A remembered piece, moved by `shift` bytes, standing for the same bytes in the new body. */
-const reusing = ({ start, end, piece }: PlacedPiece, shift: number): PlannedPiece => ({
-  key: piece.key,
-  element: piece.element,
-  first: piece.first,
-  start: start + shift,
-  end: end + shift,
-  reuse: piece,
-});
+function reusing(body: RememberedBody, index: number, shift: number): PlannedPiece {
+  const { start, end, piece } = body.pieces[index]!;
+  return { key: piece.key, element: piece.element, first: piece.first, start: start + shift, end: end + shift, reuse: piece, source: { body, index } };
+}
 
 /**
  * Converts character offsets of `text` (increasing) into byte offsets of its UTF-8 form;

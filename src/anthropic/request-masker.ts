@@ -11,6 +11,7 @@ import { parseJsonObject } from "../server/body.ts";
 import { ProxyError } from "../server/errors.ts";
 import type { BodyHistory, MaskedPiece, PlacedPiece } from "./body-history.ts";
 import { requestSlots, type Slot } from "./content-walker.ts";
+import { assembleBody } from "./assemble-body.ts";
 import { findLeaks, guardPieces, type MaskedEntity } from "./egress-guard.ts";
 import type { MaskedTextCache } from "./masked-text-cache.ts";
 import { planPieces, type PlannedPiece } from "./piece-plan.ts";
@@ -92,13 +93,13 @@ export class RequestMasker {
 
     const entities = new Map<string, MaskedEntity>();
     for (const piece of pieces) for (const entity of piece.entities) entities.set(entity.original, entity);
-    const { body, placed, keys } = assemble(pieces);
+    const { body, placed, keys } = assembleBody(planned, pieces);
     if (!guardPieces(body, placed, keys, [...entities.values()])) return undefined;
 
-    const remembered: PlacedPiece[] = planned.map(({ start, end }, i) => ({ start, end, piece: pieces[i]! }));
+    const remembered: PlacedPiece[] = planned.map(({ start, end }, i) => ({ start, end, offset: placed[i]!.offset, piece: pieces[i]! }));
     // The body it grew from is forgotten: the conversation's next turn will extend this one.
     const grewFrom = previous && previous.shared * 2 >= previous.body.bytes.length ? previous.body : undefined;
-    history.remember(tenant, { bytes, pieces: remembered }, grewFrom);
+    history.remember(tenant, { bytes, masked: body, pieces: remembered }, grewFrom);
     return { body, entities: [...entities.values()] };
   }
 
@@ -171,38 +172,4 @@ export class RequestMasker {
     }
     return { entities: [...entities.values()], perSlot };
   }
-}
-
-/** Glue between pieces, encoded once. */
-const GLUE = new Map<string, Buffer>();
-const glue = (text: string) => GLUE.get(text) ?? (GLUE.size < 256 ? (GLUE.set(text, Buffer.from(text)), GLUE.get(text)!) : Buffer.from(text));
-
-/**
- * The masked body from its pieces, exactly as JSON.stringify would write the parsed body
- * (one `messages` array per run of elements that starts with a first one).
- */
-function assemble(pieces: readonly MaskedPiece[]): { body: Buffer; placed: { offset: number; piece: MaskedPiece }[]; keys: string } {
-  const parts: Buffer[] = [];
-  const placed: { offset: number; piece: MaskedPiece }[] = [];
-  const keys: string[] = [];
-  let length = 0;
-  const push = (part: Buffer) => {
-    parts.push(part);
-    length += part.length;
-  };
-  let inArray = false;
-  pieces.forEach((piece, i) => {
-    const opens = !piece.element || piece.first;
-    if (opens) {
-      let text = inArray ? "]" : "";
-      text += `${i === 0 ? "{" : ","}${JSON.stringify(piece.key)}:${piece.element ? "[" : ""}`;
-      push(glue(text));
-      keys.push(piece.key);
-    } else push(glue(","));
-    inArray = piece.element;
-    placed.push({ offset: length, piece });
-    push(piece.masked);
-  });
-  push(glue(`${inArray ? "]" : ""}${pieces.length === 0 ? "{" : ""}}`));
-  return { body: Buffer.concat(parts, length), placed, keys: keys.join("\0") };
 }
