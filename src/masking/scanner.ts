@@ -1,36 +1,60 @@
 /**
- * Finds every sensitive value in a text in one call. Each entry's regex starts at a rare
- * literal, so the engine skips most of the text; entries that share a trigger (secret words,
- * `amazonaws.com`) share one pass over it and run sticky at its hits. Candidates are then
- * resolved in one sort and one sweep: longest first, then lower priority number, then type
- * name. Linear in the text for a fixed catalogue.
+ * Finds every sensitive value in a text in one call. Most catalogue entries name a rare
+ * character their matches contain (a trigger, see `Trigger`); one shared pass finds every
+ * trigger, and each entry's own regex then runs, sticky, only at the starts they point to.
+ * The regex engine only skips quickly over characters none of the triggers can be, so the
+ * text is read once instead of once per entry. Entries without triggers (user patterns) run
+ * over the whole text. Candidates are then resolved in one sort and one sweep: longest first,
+ * then lower priority number, then type name. Linear in the text for a fixed catalogue.
  */
-import type { CatalogueEntry, Match } from "./types.ts";
+import type { CatalogueEntry, Match, Trigger } from "./types.ts";
 
 interface Candidate extends Match {
   parts?: Match[];
 }
 
-interface AnchorGroup {
-  anchor: RegExp;
-  /** The group's entries, with their patterns made sticky. */
-  entries: { entry: CatalogueEntry; sticky: RegExp }[];
+/** An entry run at trigger hits: its pattern made sticky. */
+interface Triggered {
+  entry: CatalogueEntry;
+  sticky: RegExp;
+}
+
+/** One distinct trigger, and the entries (with their offsets) it points to. */
+interface TriggerCheck {
+  sticky: RegExp;
+  users: { index: number; back: readonly number[] }[];
 }
 
 export class Scanner {
   private readonly wholeText: CatalogueEntry[];
-  private readonly anchored: AnchorGroup[];
+  private readonly triggered: Triggered[];
+  /** Finds every position where some trigger holds; undefined when no entry has triggers. */
+  private readonly sharedPass?: RegExp;
+  /** The triggers to check at a hit, by the hit's character code. */
+  private readonly checksByChar = new Map<number, TriggerCheck[]>();
 
   constructor(readonly entries: readonly CatalogueEntry[]) {
-    this.wholeText = entries.filter((entry) => !entry.anchor);
-    const groups = new Map<RegExp, AnchorGroup>();
-    for (const entry of entries) {
-      if (!entry.anchor) continue;
-      const group = groups.get(entry.anchor) ?? { anchor: entry.anchor, entries: [] };
-      group.entries.push({ entry, sticky: new RegExp(entry.pattern.source, entry.pattern.flags.replace("g", "") + "y") });
-      groups.set(entry.anchor, group);
-    }
-    this.anchored = [...groups.values()];
+    this.wholeText = entries.filter((entry) => !entry.triggers);
+    this.triggered = entries
+      .filter((entry) => entry.triggers)
+      .map((entry) => ({ entry, sticky: new RegExp(entry.pattern.source, entry.pattern.flags.replace("g", "") + "y") }));
+    const checks = new Map<string, TriggerCheck>();
+    this.triggered.forEach(({ entry }, index) => {
+      for (const trigger of entry.triggers!) {
+        const source = triggerSource(trigger);
+        let check = checks.get(source);
+        if (!check) {
+          check = { sticky: new RegExp(source, "y"), users: [] };
+          checks.set(source, check);
+          for (const char of new Set(trigger.chars)) {
+            const code = char.charCodeAt(0);
+            this.checksByChar.set(code, [...(this.checksByChar.get(code) ?? []), check]);
+          }
+        }
+        check.users.push({ index, back: trigger.back ?? [0] });
+      }
+    });
+    if (checks.size > 0) this.sharedPass = sharedPassFor(this.triggered.flatMap(({ entry }) => entry.triggers!));
   }
 
   /** Non-overlapping matches in text order; composite matches are replaced by their parts. */
@@ -40,20 +64,71 @@ export class Scanner {
       if (entry.hints && !entry.hints.some((hint) => text.includes(hint))) continue;
       for (const m of allMatches(entry.pattern, text)) addCandidate(candidates, entry, m, text);
     }
-    for (const { anchor, entries } of this.anchored) {
-      anchor.lastIndex = 0;
-      for (let hit = anchor.exec(text); hit; hit = anchor.exec(text)) {
-        for (const { entry, sticky } of entries) {
-          sticky.lastIndex = hit.index;
-          const m = sticky.exec(text);
-          if (m && m[0].length > 0) addCandidate(candidates, entry, m, text);
-        }
-        // Hits may overlap (`hostedzone` holds `zone`): look again one character further.
-        anchor.lastIndex = hit.index + 1;
-      }
+    if (this.sharedPass) {
+      const starts = this.triggerStarts(text);
+      this.triggered.forEach((triggered, index) => {
+        if (starts[index]!.length > 0) runAt(triggered, sortedUnique(starts[index]!), text, candidates);
+      });
     }
     return resolveOverlaps(candidates);
   }
+
+  /** For each triggered entry, the starts its triggers point to (unsorted, maybe repeated). */
+  private triggerStarts(text: string): number[][] {
+    const starts: number[][] = this.triggered.map(() => []);
+    const pass = this.sharedPass!;
+    pass.lastIndex = 0;
+    for (let hit = pass.exec(text); hit; hit = pass.exec(text)) {
+      const at = hit.index;
+      for (const check of this.checksByChar.get(text.charCodeAt(at)) ?? []) {
+        check.sticky.lastIndex = at;
+        if (!check.sticky.test(text)) continue;
+        for (const { index, back } of check.users) for (const b of back) if (at >= b) starts[index]!.push(at - b);
+      }
+      pass.lastIndex = at + 1; // triggers of different entries may sit on one character
+    }
+    return starts;
+  }
+}
+
+function triggerSource(trigger: Trigger): string {
+  return `${charClass(trigger.chars)}${trigger.when ?? ""}`;
+}
+
+function charClass(chars: string): string {
+  return `[${chars.replace(/[\\\]^-]/g, "\\$&")}]`;
+}
+
+/**
+ * One regex for every trigger, grouped by character: the engine then tests each character of
+ * the text against one small set and looks further only at the few that are in it.
+ */
+function sharedPassFor(triggers: readonly Trigger[]): RegExp {
+  const whensByChars = new Map<string, Set<string>>();
+  for (const { chars, when = "" } of triggers) whensByChars.set(chars, (whensByChars.get(chars) ?? new Set()).add(when));
+  const groups = [...whensByChars].map(([chars, whens]) => `${charClass(chars)}(?:${[...whens].join("|")})`);
+  return new RegExp(groups.join("|"), "g");
+}
+
+/**
+ * Runs an entry at the given starts (ascending). Unless it takes every start, a start inside
+ * its previous match is skipped, exactly as a global regex would skip it.
+ */
+function runAt({ entry, sticky }: Triggered, starts: number[], text: string, candidates: Candidate[]): void {
+  let lastEnd = 0;
+  for (const start of starts) {
+    if (start < lastEnd) continue;
+    sticky.lastIndex = start;
+    const m = sticky.exec(text);
+    if (!m || m[0].length === 0) continue;
+    addCandidate(candidates, entry, m, text);
+    if (!entry.everyStart) lastEnd = start + m[0].length;
+  }
+}
+
+function sortedUnique(values: number[]): number[] {
+  values.sort((a, b) => a - b);
+  return values.filter((value, i) => i === 0 || value !== values[i - 1]);
 }
 
 function addCandidate(candidates: Candidate[], entry: CatalogueEntry, m: RegExpExecArray, text: string): void {

@@ -32,11 +32,18 @@ export interface CatalogueEntry {
    */
   hints?: readonly string[];
   /**
-   * A regex shared (by identity) with other entries: the scanner finds its hits once and runs
-   * `pattern`, sticky, at each hit instead of over the whole text. `pattern` must then start
-   * matching exactly where the anchor does (what precedes it is read in a lookbehind).
+   * Where the pattern can start, for the scanner's shared pass (see scanner.ts). With
+   * triggers, the pattern is not run over the whole text: one pass finds every trigger, and
+   * the pattern runs, sticky, only at the starts they point to. Every position where the
+   * pattern can match must be pointed to by one of them.
    */
-  anchor?: RegExp;
+  triggers?: readonly Trigger[];
+  /**
+   * With triggers: run the pattern at every start where it matches, even inside one of its
+   * own earlier matches (like several entries sharing one trigger word). Otherwise matches
+   * are found as a global regex finds them: leftmost first, never overlapping each other.
+   */
+  everyStart?: boolean;
   /** Rejects a candidate: `value` is the span to mask, `index` its start in `text`. */
   validate?: (value: string, text: string, index: number) => boolean;
   /**
@@ -59,6 +66,20 @@ export interface CatalogueEntry {
   family?: readonly { type: string; prefix: string }[];
   /** Splits a match into parts to mask separately (ARNs, ECR hosts); empty = leave it alone. */
   expand?: (value: string, index: number, groups: Record<string, string | undefined>) => Match[] | undefined;
+}
+
+/**
+ * A rare character that every match contains at a known distance from its start. The shared
+ * pass stops only where `chars` occurs and `when` (lookarounds, consuming nothing) holds, so
+ * `when` should make stops rare; what it cannot rule out, the entry's own pattern does.
+ */
+export interface Trigger {
+  /** The characters the trigger can be (`-`, or `kK` for a case-insensitive word). */
+  chars: string;
+  /** Lookarounds checked just after that character, e.g. `(?<=arn:)` for the `:` after `arn`. */
+  when?: string;
+  /** How many characters before the trigger the pattern's match starts; each is tried. */
+  back?: readonly number[];
 }
 
 /** The first segment of every surrogate prefix; restore recognises surrogates by these. */

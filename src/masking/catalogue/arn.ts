@@ -71,6 +71,11 @@ export function arnEntries(mode: "parts" | "whole"): CatalogueEntry[] {
       prefix: "AWS_ARN",
       priority: 5,
       pattern: ARN,
+      // At the separator after `arn`: far rarer than its letters.
+      triggers: [
+        { chars: ":", when: "(?<=arn:)", back: [3] },
+        { chars: "%", when: "(?<=arn%)(?=3[Aa])", back: [3] },
+      ],
       expand(value, index, groups) {
         const { service = "", account = "", resource = "" } = groups;
         if (account === "aws") return []; // AWS-owned: nothing of the user's

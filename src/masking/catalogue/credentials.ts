@@ -1,6 +1,6 @@
 /** AWS credentials and account IDs. */
 import { contextBefore, type CatalogueEntry } from "../types.ts";
-import { AMAZONAWS, SECRET_WORDS } from "./anchors.ts";
+import { AMAZONAWS, SECRET, TOKEN } from "./triggers.ts";
 
 const ACCESS_KEY_KINDS: [type: string, idPrefixes: string, prefix: string][] = [
   ["aws_access_key_id", "AKIA|ASIA|ABIA|ACCA", "AWS_ACCESS_KEY"],
@@ -17,6 +17,8 @@ const ACCESS_KEY_KINDS: [type: string, idPrefixes: string, prefix: string][] = [
 const ACCOUNT_CONTEXT = /(account|owner|계정|aws_?id|principal|payer|--account)[^\n]{0,32}$/i;
 
 const kindByIdPrefix = new Map(ACCESS_KEY_KINDS.flatMap(([type, idPrefixes, prefix]) => idPrefixes.split("|").map((id) => [id, { type, prefix }] as const)));
+/** Every ID prefix without its leading `A`. */
+const idTails = [...kindByIdPrefix.keys()].map((id) => id.slice(1)).join("|");
 
 export const credentialEntries: CatalogueEntry[] = [
   {
@@ -25,7 +27,8 @@ export const credentialEntries: CatalogueEntry[] = [
     type: "aws_access_key_id",
     prefix: "AWS_ACCESS_KEY",
     priority: 10,
-    pattern: new RegExp(`(?<id>A(?:${[...kindByIdPrefix.keys()].map((id) => id.slice(1)).join("|")}))(?<=(?:(?<![A-Z0-9])|(?<=%[0-9A-Fa-f]{2}))A...)[A-Z0-9]{16,17}(?![A-Z0-9])`, "g"),
+    pattern: new RegExp(`(?<id>A(?:${idTails}))(?<=(?:(?<![A-Z0-9])|(?<=%[0-9A-Fa-f]{2}))A...)[A-Z0-9]{16,17}(?![A-Z0-9])`, "g"),
+    triggers: [{ chars: "A", when: `(?=${idTails})` }],
     classify: (groups) => kindByIdPrefix.get(groups.id!),
     family: [...new Map([...kindByIdPrefix.values()].map((kind) => [kind.prefix, kind])).values()],
   },
@@ -34,7 +37,8 @@ export const credentialEntries: CatalogueEntry[] = [
     type: "aws_secret_access_key",
     prefix: "AWS_SECRET_KEY",
     priority: 10,
-    anchor: SECRET_WORDS,
+    triggers: [SECRET],
+    everyStart: true,
     pattern: /secret(?:_?access_?key|_?key|(?<=aws_?secret))(?:\\?["'])?\s*[:=]\s*(?:\\?["'])?(?<value>[A-Za-z0-9/+]{40})(?![A-Za-z0-9/+=])/gi,
   },
   {
@@ -42,6 +46,10 @@ export const credentialEntries: CatalogueEntry[] = [
     prefix: "AWS_SESSION_TOKEN",
     priority: 10,
     // Modern STS tokens start IQoJ…, older ones FwoG…; both are long base64 runs.
+    triggers: [
+      { chars: "J", when: "(?<=IQoJ)(?=b3JpZ2luX2Vj)", back: [3] },
+      { chars: "G", when: "(?<=FwoG)(?=ZXIvYXdzE)", back: [3] },
+    ],
     pattern: /(?:IQoJb3JpZ2luX2Vj|FwoGZXIvYXdzE)(?:[A-Za-z0-9/+]|\\\/){40,}={0,2}/g,
   },
   {
@@ -49,7 +57,8 @@ export const credentialEntries: CatalogueEntry[] = [
     type: "aws_session_token",
     prefix: "AWS_SESSION_TOKEN",
     priority: 11,
-    anchor: SECRET_WORDS,
+    triggers: [TOKEN],
+    everyStart: true,
     pattern: /token(?<=(?:session_?|security_?|x-amz-security-)token)(?:\\?["'])?\s*[:=]\s*(?:\\?["'])?(?<value>(?:[A-Za-z0-9/+]|%2[Bb]|%2[Ff]|%3[Dd]){40,}={0,2})/gi,
   },
   {
@@ -64,7 +73,8 @@ export const credentialEntries: CatalogueEntry[] = [
     type: "aws_account_id",
     prefix: "AWS_ACCOUNT",
     priority: 12,
-    anchor: AMAZONAWS,
+    triggers: [AMAZONAWS],
+    everyStart: true,
     pattern: /amazonaws\.com(?<=(?<![A-Za-z0-9_])(?<lead>\d{12})(?<between>\.dkr\.ecr(?:-fips)?\.[a-z0-9-]+\.)amazonaws\.com)/g,
     leadIn: (groups) => groups.lead!.length + groups.between!.length,
     leadOnly: true,

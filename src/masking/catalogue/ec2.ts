@@ -84,6 +84,7 @@ export const ec2Entries: CatalogueEntry[] = [
     type: "ec2_resource_id",
     prefix: "AWS_EC2",
     priority: 20,
+    triggers: [{ chars: "-", when: "(?=[0-9a-z]{8})" }],
     pattern: new RegExp(
       // The lookahead rejects most hyphens before any lookbehind runs; no capture groups (they
       // slow every attempt): leadIn and classify read the ID prefix from the text.

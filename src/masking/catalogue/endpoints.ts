@@ -1,6 +1,6 @@
 /** AWS host names and name-like identifiers that only context makes recognisable. */
 import { contextBefore, type CatalogueEntry } from "../types.ts";
-import { AMAZONAWS, SECRET_WORDS } from "./anchors.ts";
+import { AMAZONAWS, ZONE } from "./triggers.ts";
 
 /** Not inside a longer host name; a URL escape (`%2F`) before it counts as a boundary. */
 const HOST_START = "(?:(?<![A-Za-z0-9.-])|(?<=%[0-9A-Fa-f]{2}))";
@@ -17,7 +17,8 @@ const awsHost = (type: string, prefix: string, head: string): CatalogueEntry => 
   type,
   prefix,
   priority: 15,
-  anchor: AMAZONAWS,
+  triggers: [AMAZONAWS],
+  everyStart: true,
   pattern: new RegExp(`amazonaws\\.com(?<=${HOST_START}(?<lead>${head})amazonaws\\.com)(?:\\.cn)?${HOST_END}`, "g"),
   leadIn: (groups) => groups.lead!.length,
 });
@@ -34,6 +35,7 @@ export const endpointEntries: CatalogueEntry[] = [
     type: "cloudfront_domain",
     prefix: "AWS_CLOUDFRONT_DOMAIN",
     priority: 15,
+    triggers: [{ chars: ".", when: String.raw`(?=cloudfront\.net)` }],
     pattern: new RegExp(`\\.cloudfront\\.net(?<=${HOST_START}(?<lead>d[a-z0-9]{12,14})\\.cloudfront\\.net)${HOST_END}`, "g"),
     leadIn: (groups) => groups.lead!.length,
   },
@@ -42,7 +44,11 @@ export const endpointEntries: CatalogueEntry[] = [
     type: "s3_bucket",
     prefix: "AWS_S3_BUCKET",
     priority: 15,
-    // Starts at the "3" (rarer than "s") and reads the "s" in a lookbehind.
+    // Starts at the "3" and reads the "s" in a lookbehind; found by the separator after it.
+    triggers: [
+      { chars: ":", when: "(?<=[sS]3:)", back: [1] },
+      { chars: "%", when: "(?<=[sS]3%)(?=3[Aa])", back: [1] },
+    ],
     pattern: new RegExp(`3(?::|%3[Aa])(?<=[sS]3(?::|%3[Aa]))(?:/|%2[Ff]|\\\\/){2}(?<value>${BUCKET})(?![a-z0-9.-]*[a-z0-9])`, "g"),
   },
   {
@@ -50,7 +56,8 @@ export const endpointEntries: CatalogueEntry[] = [
     prefix: "AWS_S3_BUCKET",
     priority: 15,
     // Virtual-hosted style, bucket.s3.region.amazonaws.com: only the bucket is masked.
-    anchor: AMAZONAWS,
+    triggers: [AMAZONAWS],
+    everyStart: true,
     pattern: new RegExp(`amazonaws\\.com(?<=${HOST_START}(?<lead>${BUCKET})(?<between>\\.s3(?:[.-]${REGION}|-website[.-]${REGION}|\\.dualstack\\.${REGION}|-accelerate)?\\.)amazonaws\\.com)`, "g"),
     leadIn: (groups) => groups.lead!.length + groups.between!.length,
     leadOnly: true,
@@ -60,7 +67,8 @@ export const endpointEntries: CatalogueEntry[] = [
     prefix: "AWS_S3_BUCKET",
     priority: 15,
     // Path style, s3.region.amazonaws.com/bucket.
-    anchor: AMAZONAWS,
+    triggers: [AMAZONAWS],
+    everyStart: true,
     pattern: new RegExp(`amazonaws\\.com(?<=${HOST_START}s3(?:[.-]${REGION})?\\.amazonaws\\.com)(?:\\.cn)?(?:/|\\\\/)(?<value>${BUCKET})(?![a-z0-9.-]*[a-z0-9])`, "g"),
   },
   {
@@ -68,7 +76,8 @@ export const endpointEntries: CatalogueEntry[] = [
     prefix: "AWS_S3_BUCKET",
     priority: 15,
     // "Bucket": "name" in JSON/CLI output, `--bucket name`, `bucket = "name"` in Terraform.
-    // Starts at "ucket" (fast to find) and checks what precedes it in lookbehinds.
+    // Starts at "ucket" and checks what precedes it in lookbehinds; found by its "k".
+    triggers: [{ chars: "k", when: "(?<=uck)(?=et)", back: [2] }],
     pattern: new RegExp(
       `ucket(?:(?<=\\\\?"[Bb]ucket)(?:Name|_name)?\\\\?"\\s*:\\s*\\\\?"|(?<=--bucket)(?:-name)?[ =]|(?<=\\bbucket)(?:_name)?\\s*=\\s*")` +
         `(?<value>${BUCKET})(?![a-z0-9.-]*[a-z0-9])`,
@@ -79,6 +88,10 @@ export const endpointEntries: CatalogueEntry[] = [
     type: "kms_key_id",
     prefix: "AWS_KMS_KEY",
     priority: 14,
+    triggers: [
+      { chars: "-", when: "(?<=[0-9a-f]{8}-)(?=[0-9a-f]{4}-)", back: [8] },
+      { chars: "-", when: "(?<=mrk-)", back: [3] },
+    ],
     pattern: /(?<![0-9a-fA-F-])(?:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|mrk-[0-9a-f]{32})(?![0-9a-fA-F-])/g,
     validate: (value, text, index) => value.startsWith("mrk-") || contextBefore(text, index, /(kms|keyid|key_id|key-id|kmskey|masterkey)[^\n]{0,24}$/i),
   },
@@ -87,7 +100,8 @@ export const endpointEntries: CatalogueEntry[] = [
     prefix: "AWS_ROUTE53_ZONE",
     priority: 14,
     // hostedzone/Z…, HostedZoneId / zone_id / zone-id: read from "zone" on.
-    anchor: SECRET_WORDS,
+    triggers: [ZONE],
+    everyStart: true,
     pattern: /zone(?:(?<=hostedzone)\/|(?:_?id|-id)(?:\\?["'])?\s*[:=]?\s*(?:\\?["'])?)(?<value>Z[A-Z0-9]{8,32})(?![A-Z0-9])/gi,
   },
   {
@@ -95,6 +109,7 @@ export const endpointEntries: CatalogueEntry[] = [
     prefix: "AWS_CLOUDFRONT_DIST",
     priority: 14,
     // The boundary before the E is checked in validate: a leading lookbehind would run at every position.
+    triggers: [{ chars: "E", when: "(?=[A-Z0-9]{12})" }],
     pattern: /E[A-Z0-9]{12,13}(?![A-Z0-9])/g,
     validate: (_value, text, index) => !/[A-Z0-9]/.test(text.charAt(index - 1)) && contextBefore(text, index, /(distribution|cloudfront)[^\n]{0,32}$/i),
   },
@@ -103,6 +118,7 @@ export const endpointEntries: CatalogueEntry[] = [
     prefix: "AWS_LOG_GROUP",
     priority: 16,
     // The service part of /aws/lambda/NAME is AWS's; the name is the user's.
+    triggers: [{ chars: "/", when: String.raw`(?=aws\/)` }],
     pattern: /\/aws\/(?<=(?<![A-Za-z0-9_])\/aws\/)(?:lambda|ecs|eks|rds\/instance|rds\/cluster|apigateway|codebuild|vendedlogs|kinesisfirehose|batch|sagemaker\/[A-Za-z]+|states)\/(?<value>[A-Za-z0-9_.#-]+)/g,
   },
 ];

@@ -17,7 +17,9 @@ export function literalSurrogateEntry(roots: readonly string[]): CatalogueEntry 
     type: "literal_surrogate",
     prefix: "LITERAL",
     priority: 0,
-    // Starts at the root (a literal, fast to find); the boundary before it is a lookbehind.
+    // At the `_` after the root, and the root is read back from there.
+    triggers: [{ chars: "_", when: `(?<=${root})(?=[A-Z0-9])`, back: [...new Set(roots.map((r) => r.length))] }],
+    // Starts at the root; the boundary before it is a lookbehind.
     pattern: new RegExp(`${root}(?<=(?<![A-Za-z0-9_])${root})(?:[A-Z0-9]+_)*\\d{3,}(?![A-Za-z0-9_])`, "g"),
   };
 }

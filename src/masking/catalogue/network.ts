@@ -37,6 +37,9 @@ function digitsBefore(text: string, index: number, max: number, digit: RegExp): 
   return count;
 }
 
+/** An IPv6 candidate after its first `:` (see the ipv6_public entry). */
+const IPV6_AFTER_COLON = String.raw`(?:(?<=(?:(?<![0-9A-Za-z_:.])|(?<=%[0-9A-Fa-f]{2}))[0-9a-fA-F]{1,4}:)[0-9a-fA-F]{0,4}(?::[0-9a-fA-F]{0,4}){1,6}|(?<=(?<![0-9A-Za-z_:.]):)(?::[0-9a-fA-F]{0,4}){2,7})(?![0-9A-Za-z_:]|\.\d)`;
+
 export const networkEntries: CatalogueEntry[] = [
   {
     type: "ipv4_public",
@@ -45,6 +48,7 @@ export const networkEntries: CatalogueEntry[] = [
     // Not inside a longer dotted number (1.2.3.4.5), but a sentence's "." may precede it.
     // Starts at the first "." and reads the first octet in a lookbehind (see leadIn).
     // The whole address and its left boundary are checked in a lookbehind at the end.
+    triggers: [{ chars: ".", when: String.raw`(?<=\d\.)(?=\d{1,3}\.\d{1,3}\.\d)` }],
     pattern: /\.(?:\d{1,3}\.){2}\d{1,3}(?![0-9A-Za-z_]|\.\d)(?<=(?:(?<![0-9A-Za-z_]|\d\.)|(?<=%[0-9A-Fa-f]{2}))\d{1,3}\.\d{1,3}\.\d{1,3}\.\d{1,3})/g,
     leadIn: (_groups, text, index) => digitsBefore(text, index, 3, /[0-9]/),
     validate: (value, text, index) => isPublicIpv4(value) && !contextBefore(text, index, /(version|release|ver\.?)\s*[:=]?\s*$/i, 16),
@@ -55,8 +59,9 @@ export const networkEntries: CatalogueEntry[] = [
     priority: 30,
     // Permissive candidate; isPublicIpv6 decides. Times (12:30:45) and MACs fail validation.
     // Starts at the first ":" (leadIn reads the group before it): `a:b:…` or `::b…`.
-    pattern:
-      /:(?:(?<=(?:(?<![0-9A-Za-z_:.])|(?<=%[0-9A-Fa-f]{2}))[0-9a-fA-F]{1,4}:)[0-9a-fA-F]{0,4}(?::[0-9a-fA-F]{0,4}){1,6}|(?<=(?<![0-9A-Za-z_:.]):)(?::[0-9a-fA-F]{0,4}){2,7})(?![0-9A-Za-z_:]|\.\d)/g,
+    pattern: new RegExp(`:${IPV6_AFTER_COLON}`, "g"),
+    // The whole pattern is the trigger's condition: colons are common (times, JSON, YAML).
+    triggers: [{ chars: ":", when: `(?=${IPV6_AFTER_COLON})` }],
     leadIn: (_groups, text, index) => digitsBefore(text, index, 4, /[0-9a-fA-F]/),
     validate: (value) => isPublicIpv6(value),
   },

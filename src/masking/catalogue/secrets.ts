@@ -1,6 +1,6 @@
 /** Secrets that are not AWS's: private keys, vendor tokens, JWTs, passwords, assigned secrets. */
 import { type CatalogueEntry } from "../types.ts";
-import { SECRET_WORDS } from "./anchors.ts";
+import { SECRET_WORD_TRIGGERS } from "./triggers.ts";
 
 /** Values that name a secret without being one: placeholders, lookups, code. */
 function isRealSecretValue(value: string): boolean {
@@ -17,6 +17,7 @@ const VALUE_CHAR = String.raw`[^\s"'\x60,;()\[\]{}<>\\]`;
  * The secret-ish word inside a name (`DB_PASSWORD`, `apiKey`, `x-auth-token`). The regex starts
  * at this word rather than at the name's start: what precedes it does not change the value,
  * and a literal start is far cheaper to search for.
+ * SECRET_WORD_TRIGGERS (triggers.ts) must name every word here, or the word is never found.
  */
 const SECRET_WORD = String.raw`(?:secret|token|passw(?:or)?d|passwd|pwd|api[_-]?key|apikey|access[_-]?key|private[_-]?key|credential|auth[_-]?key)`;
 
@@ -46,15 +47,27 @@ export const secretEntries: CatalogueEntry[] = [
     type: "private_key",
     prefix: "SECRET_PRIVATE_KEY",
     priority: 1,
+    triggers: [{ chars: "-", when: "(?=----BEGIN )" }],
     pattern: /-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY-----(?:[\s\S]*?-----END (?:[A-Z0-9]+ )*PRIVATE KEY-----|(?:[A-Za-z0-9+/=\s]|\\[nr])+)/g,
   },
   {
-    // One pass for every vendor token. Alternatives are grouped by first letter and start at
-    // their literal prefix (cheap to find); the boundary before it is checked in a lookbehind.
-    // No capture groups: they make every attempt slower. `classify` reads the prefix.
+    // One regex for every vendor token. Alternatives are grouped by first letter and start at
+    // their literal prefix; the boundary before it is checked in a lookbehind. `classify`
+    // reads the prefix.
     type: "vendor_token",
     prefix: "SECRET_TOKEN",
     priority: 8,
+    // Found by the `_`, `-` or `J` of each kind's prefix: far rarer in text than the letters
+    // the tokens start with.
+    triggers: [
+      { chars: "_", when: "(?<=gh[pousr]_)", back: [3] },
+      { chars: "_", when: "(?<=github_)(?=pat_)", back: [6] },
+      { chars: "-", when: "(?<=gl(?:pat|dt|rt)-)", back: [4, 5] },
+      { chars: "-", when: "(?<=xox[abposr]-)", back: [4] },
+      { chars: "_", when: "(?<=[spr]k_)(?=live_|test_)", back: [2] },
+      { chars: "-", when: "(?<=sk-)", back: [2] },
+      { chars: "J", when: "(?<=eyJ)", back: [2] },
+    ],
     pattern: new RegExp(
       [
         `g(?:${[
@@ -80,12 +93,14 @@ export const secretEntries: CatalogueEntry[] = [
     type: "slack_webhook",
     prefix: "SECRET_SLACK_WEBHOOK",
     priority: 8,
+    triggers: [{ chars: ".", when: String.raw`(?<=hooks\.)(?=slack\.com\/services\/)`, back: [5] }],
     pattern: /hooks\.slack\.com\/services\/(?<value>T[A-Z0-9]+\/B[A-Z0-9]+\/[A-Za-z0-9]+)/g,
   },
   {
     type: "s3_presigned_signature",
     prefix: "SECRET_AWS_SIGNATURE",
     priority: 8,
+    triggers: [{ chars: "-", when: "(?<=mz-)(?=[Ss]ignature=)", back: [2] }],
     pattern: /mz-[Ss]ignature=(?<=[Xx]-[Aa]mz-[Ss]ignature=)(?<value>[0-9a-f]{64})(?![0-9a-f])/g,
   },
   {
@@ -94,6 +109,7 @@ export const secretEntries: CatalogueEntry[] = [
     priority: 8,
     // Starts at "://" and reads the scheme in a lookbehind. Greedy up to the last `@` of the
     // authority: passwords may contain `@` themselves.
+    triggers: [{ chars: ":", when: String.raw`(?=\/\/)` }],
     pattern: /:\/\/(?<=(?<![A-Za-z0-9+.-])[A-Za-z][A-Za-z0-9+.-]*:\/\/)[^\s:/@"'<>]+:(?<value>[^\s/"'<>]+)@/g,
     validate: (value) => isRealSecretValue(value),
   },
@@ -101,7 +117,8 @@ export const secretEntries: CatalogueEntry[] = [
     type: "bearer_token",
     prefix: "SECRET_BEARER_TOKEN",
     priority: 9,
-    // Starts at "uthorization" ("u" is far rarer than the "e" of "earer").
+    // Starts at "uthorization" (the [Aa] is read in a lookbehind); found by its "z".
+    triggers: [{ chars: "z", when: "(?<=uthoriz)(?=ation)", back: [6] }],
     pattern: /uthorization(?<=[Aa]uthorization)(?:\\?["'])?\s*[:=]\s*(?:\\?["'])?[Bb]earer\s+(?<value>[A-Za-z0-9._~+/-]{16,}=*)/g,
   },
   {
@@ -110,7 +127,8 @@ export const secretEntries: CatalogueEntry[] = [
     type: "assigned_secret",
     prefix: "SECRET_VALUE",
     priority: 40,
-    anchor: SECRET_WORDS,
+    triggers: SECRET_WORD_TRIGGERS,
+    everyStart: true,
     pattern: new RegExp(
       // The value ends at a delimiter (never mid-token) and is not a function call.
       // The URL-parameter test sits after the word so it runs only where the word matched.
@@ -124,7 +142,8 @@ export const secretEntries: CatalogueEntry[] = [
     type: "assigned_secret",
     prefix: "SECRET_VALUE",
     priority: 40,
-    anchor: SECRET_WORDS,
+    triggers: SECRET_WORD_TRIGGERS,
+    everyStart: true,
     pattern: new RegExp(String.raw`${SECRET_WORD}(?<=[?&][A-Za-z0-9_.-]{0,64}${SECRET_WORD})[A-Za-z0-9_.-]*=(?<value>[^&#\s"'<>]{6,})`, "gi"),
     validate: (value) => isRealSecretValue(value),
   },
