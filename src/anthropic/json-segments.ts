@@ -31,9 +31,6 @@ export interface RawPiece {
 /** Takes each piece as it is found; returns false to stop the split there. */
 export type PieceSink = (piece: RawPiece) => boolean;
 
-/** A JSON string literal, escapes included; sticky, so it matches only where it is placed. */
-const STRING = /"[^"\\]*(?:\\.[^"\\]*)*"/y;
-
 const isSpace = (code: number) => code === 32 || code === 10 || code === 13 || code === 9;
 
 function skipSpace(text: string, i: number): number {
@@ -41,9 +38,19 @@ function skipSpace(text: string, i: number): number {
   return i;
 }
 
+/**
+ * End of the string literal whose opening quote is at `i`, or -1. Jumps from quote to quote
+ * (indexOf is a native scan) and counts the backslashes before each: an odd run escapes it.
+ */
 function skipString(text: string, i: number): number {
-  STRING.lastIndex = i;
-  return STRING.test(text) ? STRING.lastIndex : -1;
+  for (let from = i + 1; ; ) {
+    const quote = text.indexOf('"', from);
+    if (quote === -1) return -1;
+    let backslashes = 0;
+    while (text.charCodeAt(quote - 1 - backslashes) === 92) backslashes++;
+    if (backslashes % 2 === 0) return quote + 1;
+    from = quote + 1;
+  }
 }
 
 /** End of the JSON value starting at `i`, or -1. Containers are matched by depth only. */

@@ -32,6 +32,14 @@ describe("splitting a body into pieces", () => {
     expect(splitRequestBody("{}")).toEqual([]);
   });
 
+  test("a string ends at the first quote after an even run of backslashes", () => {
+    for (const content of ["ends with one \\", "two \\\\", 'quote \\" and \\\\"', '\\\\\\"', "]}{[,:"]) {
+      const raw = JSON.stringify(content);
+      const text = `{"messages":[{"content":${raw}},{"content":${raw}}],"after":${raw}}`;
+      expect(splitRequestBody(text)!.map((piece) => JSON.parse(text.slice(piece.start, piece.end)))).toEqual([{ content }, { content }, content]);
+    }
+  });
+
   test("resumes after an element or a member, and stops where the sink says", () => {
     const seen: string[] = [];
     const rest = ' , {"b":2}],"stream":true}';
