@@ -19,10 +19,19 @@ interface Triggered {
   sticky: RegExp;
 }
 
-/** One distinct trigger, and the entries (with their offsets) it points to. */
-interface TriggerCheck {
-  sticky: RegExp;
-  users: { index: number; back: readonly number[] }[];
+/** Who a trigger points to: a triggered entry, and how far before the trigger it starts. */
+interface TriggerUser {
+  index: number;
+  back: readonly number[];
+}
+
+/** Every trigger condition for one character, checked at once where the character is hit. */
+interface CharChecks {
+  whens: string[];
+  /** The entries each condition points to. */
+  users: TriggerUser[][];
+  /** Sticky just after the character: capture i + 1 is defined where `whens[i]` holds. */
+  sticky?: RegExp;
 }
 
 export class Scanner {
@@ -30,31 +39,30 @@ export class Scanner {
   private readonly triggered: Triggered[];
   /** Finds every position where some trigger holds; undefined when no entry has triggers. */
   private readonly sharedPass?: RegExp;
-  /** The triggers to check at a hit, by the hit's character code. */
-  private readonly checksByChar = new Map<number, TriggerCheck[]>();
+  /** The trigger conditions to check at a hit, by the hit's character code. */
+  private readonly checksByChar = new Map<number, CharChecks>();
 
   constructor(readonly entries: readonly CatalogueEntry[]) {
     this.wholeText = entries.filter((entry) => !entry.triggers);
     this.triggered = entries
       .filter((entry) => entry.triggers)
       .map((entry) => ({ entry, sticky: new RegExp(entry.pattern.source, entry.pattern.flags.replace("g", "") + "y") }));
-    const checks = new Map<string, TriggerCheck>();
     this.triggered.forEach(({ entry }, index) => {
-      for (const trigger of entry.triggers!) {
-        const source = triggerSource(trigger);
-        let check = checks.get(source);
-        if (!check) {
-          check = { sticky: new RegExp(source, "y"), users: [] };
-          checks.set(source, check);
-          for (const char of new Set(trigger.chars)) {
-            const code = char.charCodeAt(0);
-            this.checksByChar.set(code, [...(this.checksByChar.get(code) ?? []), check]);
-          }
-        }
-        check.users.push({ index, back: trigger.back ?? [0] });
+      for (const { chars, when = "", back = [0] } of entry.triggers!) {
+        if (new RegExp(`${when}|`).exec("")!.length > 1) throw new Error(`${entry.type}: a trigger condition must not capture (${when})`);
+        for (const char of new Set(chars)) this.addCheck(char.charCodeAt(0), when, { index, back });
       }
     });
-    if (checks.size > 0) this.sharedPass = sharedPassFor(this.triggered.flatMap(({ entry }) => entry.triggers!));
+    for (const checks of this.checksByChar.values()) checks.sticky = new RegExp(checks.whens.map((when) => `(?:(?=${when})()|)`).join(""), "y");
+    if (this.triggered.length > 0) this.sharedPass = sharedPassFor(this.triggered.flatMap(({ entry }) => entry.triggers!));
+  }
+
+  private addCheck(code: number, when: string, user: TriggerUser): void {
+    const checks = this.checksByChar.get(code) ?? { whens: [], users: [] };
+    this.checksByChar.set(code, checks);
+    let i = checks.whens.indexOf(when);
+    if (i === -1) i = checks.whens.push(when) - 1;
+    (checks.users[i] ??= []).push(user);
   }
 
   /** Non-overlapping matches in text order; composite matches are replaced by their parts. */
@@ -78,21 +86,18 @@ export class Scanner {
     const starts: number[][] = this.triggered.map(() => []);
     const pass = this.sharedPass!;
     pass.lastIndex = 0;
-    for (let hit = pass.exec(text); hit; hit = pass.exec(text)) {
-      const at = hit.index;
-      for (const check of this.checksByChar.get(text.charCodeAt(at)) ?? []) {
-        check.sticky.lastIndex = at;
-        if (!check.sticky.test(text)) continue;
-        for (const { index, back } of check.users) for (const b of back) if (at >= b) starts[index]!.push(at - b);
-      }
-      pass.lastIndex = at + 1; // triggers of different entries may sit on one character
+    while (pass.test(text)) {
+      const at = pass.lastIndex - 1; // the pass consumes only the trigger character
+      const checks = this.checksByChar.get(text.charCodeAt(at))!;
+      checks.sticky!.lastIndex = at + 1;
+      const held = checks.sticky!.exec(text)!; // always matches: each condition may be skipped
+      checks.users.forEach((users, i) => {
+        if (held[i + 1] === undefined) return;
+        for (const { index, back } of users) for (const b of back) if (at >= b) starts[index]!.push(at - b);
+      });
     }
     return starts;
   }
-}
-
-function triggerSource(trigger: Trigger): string {
-  return `${charClass(trigger.chars)}${trigger.when ?? ""}`;
 }
 
 function charClass(chars: string): string {
@@ -106,7 +111,9 @@ function charClass(chars: string): string {
 function sharedPassFor(triggers: readonly Trigger[]): RegExp {
   const whensByChars = new Map<string, Set<string>>();
   for (const { chars, when = "" } of triggers) whensByChars.set(chars, (whensByChars.get(chars) ?? new Set()).add(when));
-  const groups = [...whensByChars].map(([chars, whens]) => `${charClass(chars)}(?:${[...whens].join("|")})`);
+  // Each condition in a lookahead: the pass then consumes only the character, and the next
+  // search starts right after it (triggers of different entries may sit on one character).
+  const groups = [...whensByChars].map(([chars, whens]) => `${charClass(chars)}(?=${[...whens].join("|")})`);
   return new RegExp(groups.join("|"), "g");
 }
 

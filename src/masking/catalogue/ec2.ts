@@ -75,6 +75,15 @@ function idPrefixBefore(text: string, index: number): string {
 }
 
 /**
+ * An ID after its `-`: the lookahead rejects most hyphens before any lookbehind runs; no
+ * capture groups (they slow every attempt): leadIn and classify read the ID prefix from the text.
+ */
+const AFTER_HYPHEN =
+  `(?=[0-9a-z]{8})(?:(?<=${BOUNDARY}(?:${hexAlternatives.join("|")})-)(?:[0-9a-f]{17}|[0-9a-f]{8})` +
+  `|(?<=${BOUNDARY}(?:${longOnlyAlternatives.join("|")})-)[0-9a-f]{17}` +
+  `|(?<=${BOUNDARY}dxcon-)[0-9a-z]{8})${RIGHT}(?!-[0-9a-f]{4,}${RIGHT})`;
+
+/**
  * One entry, one regex for the whole family (one pass over the text instead of forty);
  * `classify` names the type from the ID prefix that matched. The regex starts at the `-`
  * and reads the prefix in a lookbehind, so the engine only stops at hyphens.
@@ -84,15 +93,9 @@ export const ec2Entries: CatalogueEntry[] = [
     type: "ec2_resource_id",
     prefix: "AWS_EC2",
     priority: 20,
-    triggers: [{ chars: "-", when: "(?=[0-9a-z]{8})" }],
-    pattern: new RegExp(
-      // The lookahead rejects most hyphens before any lookbehind runs; no capture groups (they
-      // slow every attempt): leadIn and classify read the ID prefix from the text.
-      `-(?=[0-9a-z]{8})(?:(?<=${BOUNDARY}(?:${hexAlternatives.join("|")})-)(?:[0-9a-f]{17}|[0-9a-f]{8})` +
-        `|(?<=${BOUNDARY}(?:${longOnlyAlternatives.join("|")})-)[0-9a-f]{17}` +
-        `|(?<=${BOUNDARY}dxcon-)[0-9a-z]{8})${RIGHT}(?!-[0-9a-f]{4,}${RIGHT})`,
-      "g",
-    ),
+    pattern: new RegExp(`-${AFTER_HYPHEN}`, "g"),
+    // The whole pattern is the trigger's condition: hyphens are common (dates, names, flags).
+    triggers: [{ chars: "-", when: `(?=${AFTER_HYPHEN})` }],
     leadIn: (_groups, text, index) => idPrefixBefore(text, index).length,
     classify: (_groups, matched) => byIdPrefix.get(matched.slice(0, matched.lastIndexOf("-", matched.length - 9))),
     family: [...byIdPrefix.values()],

@@ -23,6 +23,9 @@ const awsHost = (type: string, prefix: string, head: string): CatalogueEntry => 
   leadIn: (groups) => groups.lead!.length,
 });
 
+/** `/aws/SERVICE/` after its first `/` (see the log_group entry). */
+const LOG_GROUP_AFTER_SLASH = String.raw`aws\/(?<=(?<![A-Za-z0-9_])\/aws\/)(?:lambda|ecs|eks|rds\/instance|rds\/cluster|apigateway|codebuild|vendedlogs|kinesisfirehose|batch|sagemaker\/[A-Za-z]+|states)\/`;
+
 export const endpointEntries: CatalogueEntry[] = [
   awsHost("rds_endpoint", "AWS_RDS_ENDPOINT", `[a-z0-9][a-z0-9-]*\\.(?:cluster-(?:ro-|custom-)?|proxy-)?[a-z0-9]+\\.${REGION}\\.rds\\.`),
   awsHost("elasticache_endpoint", "AWS_ELASTICACHE_ENDPOINT", `[a-z0-9][a-z0-9-]*(?:\\.[a-z0-9-]+){1,4}\\.cache\\.`),
@@ -109,7 +112,9 @@ export const endpointEntries: CatalogueEntry[] = [
     prefix: "AWS_CLOUDFRONT_DIST",
     priority: 14,
     // The boundary before the E is checked in validate: a leading lookbehind would run at every position.
-    triggers: [{ chars: "E", when: "(?=[A-Z0-9]{12})" }],
+    // The trigger checks it too: a match elsewhere is rejected, and nothing else can start
+    // inside it (a match ends where its run of capitals and digits does).
+    triggers: [{ chars: "E", when: "(?<=(?<![A-Z0-9])E)(?=[A-Z0-9]{12,13}(?![A-Z0-9]))" }],
     pattern: /E[A-Z0-9]{12,13}(?![A-Z0-9])/g,
     validate: (_value, text, index) => !/[A-Z0-9]/.test(text.charAt(index - 1)) && contextBefore(text, index, /(distribution|cloudfront)[^\n]{0,32}$/i),
   },
@@ -118,8 +123,8 @@ export const endpointEntries: CatalogueEntry[] = [
     prefix: "AWS_LOG_GROUP",
     priority: 16,
     // The service part of /aws/lambda/NAME is AWS's; the name is the user's.
-    triggers: [{ chars: "/", when: String.raw`(?=aws\/)` }],
-    pattern: /\/aws\/(?<=(?<![A-Za-z0-9_])\/aws\/)(?:lambda|ecs|eks|rds\/instance|rds\/cluster|apigateway|codebuild|vendedlogs|kinesisfirehose|batch|sagemaker\/[A-Za-z]+|states)\/(?<value>[A-Za-z0-9_.#-]+)/g,
+    pattern: new RegExp(String.raw`\/${LOG_GROUP_AFTER_SLASH}(?<value>[A-Za-z0-9_.#-]+)`, "g"),
+    triggers: [{ chars: "/", when: String.raw`(?=${LOG_GROUP_AFTER_SLASH}[A-Za-z0-9_.#-])` }],
   },
 ];
 

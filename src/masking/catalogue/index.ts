@@ -18,7 +18,7 @@ export function literalSurrogateEntry(roots: readonly string[]): CatalogueEntry 
     prefix: "LITERAL",
     priority: 0,
     // At the `_` after the root, and the root is read back from there.
-    triggers: [{ chars: "_", when: `(?<=${root})(?=[A-Z0-9])`, back: [...new Set(roots.map((r) => r.length))] }],
+    triggers: roots.map((r) => ({ chars: "_", when: `(?<=${r}_)(?=[A-Z0-9])`, back: [r.length] })),
     // Starts at the root; the boundary before it is a lookbehind.
     pattern: new RegExp(`${root}(?<=(?<![A-Za-z0-9_])${root})(?:[A-Z0-9]+_)*\\d{3,}(?![A-Za-z0-9_])`, "g"),
   };
