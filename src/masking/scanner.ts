@@ -2,10 +2,11 @@
  * Finds every sensitive value in a text in one call. Most catalogue entries name a rare
  * character their matches contain (a trigger, see `Trigger`); one shared pass finds every
  * trigger, and each entry's own regex then runs, sticky, only at the starts they point to.
- * The regex engine only skips quickly over characters none of the triggers can be, so the
- * text is read once instead of once per entry. Entries without triggers (user patterns) run
- * over the whole text. Candidates are then resolved in one sort and one sweep: longest first,
- * then lower priority number, then type name. Linear in the text for a fixed catalogue.
+ * The engine tests each character of the text against one small set and looks further only
+ * at the few in it, so the text is read once instead of once per entry. Entries without
+ * triggers (user patterns) run over the whole text. Candidates are then resolved in one sort
+ * and one sweep: longest first, then lower priority number, then type name. Linear in the
+ * text for a fixed catalogue.
  */
 import type { CatalogueEntry, Match, Trigger } from "./types.ts";
 
@@ -49,14 +50,18 @@ export class Scanner {
       .map((entry) => ({ entry, sticky: new RegExp(entry.pattern.source, entry.pattern.flags.replace("g", "") + "y") }));
     this.triggered.forEach(({ entry }, index) => {
       for (const { chars, when = "", back = [0] } of entry.triggers!) {
+        // Captures would shift the groups that tell which conditions held.
         if (new RegExp(`${when}|`).exec("")!.length > 1) throw new Error(`${entry.type}: a trigger condition must not capture (${when})`);
         for (const char of new Set(chars)) this.addCheck(char.charCodeAt(0), when, { index, back });
       }
     });
+    // One call per hit tells which of the character's conditions hold: an empty group after
+    // each, in an alternation with nothing (an optional group would never keep an empty match).
     for (const checks of this.checksByChar.values()) checks.sticky = new RegExp(checks.whens.map((when) => `(?:(?=${when})()|)`).join(""), "y");
     if (this.triggered.length > 0) this.sharedPass = sharedPassFor(this.triggered.flatMap(({ entry }) => entry.triggers!));
   }
 
+  /** Records that `when`, at character `code`, points to `user`. */
   private addCheck(code: number, when: string, user: TriggerUser): void {
     const checks = this.checksByChar.get(code) ?? { whens: [], users: [] };
     this.checksByChar.set(code, checks);

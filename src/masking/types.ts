@@ -49,7 +49,8 @@ export interface CatalogueEntry {
   /**
    * How many characters before the regex match belong to it. A pattern may start at a rare
    * literal (the `-` of `vpc-…`, the first `.` of an IPv4 address) and capture what precedes it
-   * in a lookbehind: the engine then skips straight to that literal, several times faster.
+   * in a lookbehind: its trigger can then sit on the pattern's first character, with no
+   * offsets to try.
    */
   leadIn?: (groups: Record<string, string | undefined>, text: string, index: number) => number;
   /**
@@ -59,7 +60,7 @@ export interface CatalogueEntry {
   leadOnly?: boolean;
   /**
    * For a family of types sharing one regex (EC2 resource IDs): the type and prefix of a match,
-   * from its groups. One pass over the text then serves the whole family.
+   * from its groups. One regex then serves the whole family.
    */
   classify?: (groups: Record<string, string | undefined>, matched: string) => { type: string; prefix: string } | undefined;
   /** Every type and prefix `classify` can return. */
