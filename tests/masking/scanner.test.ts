@@ -29,6 +29,7 @@ const SAMPLES = [
   "ghp_abcdefghijklmnopqrstuvwxyz0123456789 github_pat_11ABCDEFG0123456789_abcdefghij glpat-abcdefghijklmnopqrst gldt-abcdefghijklmnopqrstu",
   "xoxb-123456789012-abcdef rk_live_abcdefghijklmnop1234 pk_test_ABCDEFGHIJKLMNOP sk-ant-api03-abcdefghijklmnopqrstuvwxyz sk-proj-abcdefghijklmnopqrstuvwxyz0123456789",
   "Authorization: Bearer eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.dozjgNryP4J3jVmNHl0w5N_XgL0n3I9PlFUP0THsR8U",
+  'AUTHORIZATION: BEARER abcdefghijklmnopqrstuvwx123456 Proxy-Authorization: basic dXNlcjpwYXNz "authorization": "Token 0123456789abcdef0123"',
   "glpat-aaaaaaaaaaaaaaaaaaaa-ghp_abcdefghijklmnopqrstuvwxyz0123456789 eyJabcdefgh-ghp_abcdefghijklmnopqrstuvwxyz0123456789.eyJabcdefgh.abcdefghijk",
   "https://hooks.slack.com/services/T00000000/B00000000/XXXXXXXXXXXXXXXX ?X-Amz-Signature=aeeed9bbccd4d02ee5c0109b86d86835f995330da4c265957d157751f604d404",
   "postgres://app:S3cr3t!@db:5432 -----BEGIN RSA PRIVATE KEY-----\nMIIEowIBAAKCAQEA\n-----END RSA PRIVATE KEY-----",

@@ -42,6 +42,18 @@ const VENDOR_TOKENS = [
   { start: /^eyJ/, type: "jwt", prefix: "SECRET_JWT" },
 ];
 
+const AUTHORIZATION_KINDS = [
+  { type: "bearer_token", prefix: "SECRET_BEARER_TOKEN" },
+  { type: "basic_auth", prefix: "SECRET_BASIC_AUTH" },
+];
+
+/** `Basic` takes base64 of `user:password`; anything else after the word is prose. */
+function isBasicCredential(value: string): boolean {
+  if (!/^[A-Za-z0-9+/]+={0,2}$/.test(value) || value.length % 4 !== 0) return false;
+  const decoded = Buffer.from(value, "base64").toString("latin1");
+  return /^[\x21-\x7e][\x20-\x7e]*:[\x20-\x7e]*$/.test(decoded);
+}
+
 export const secretEntries: CatalogueEntry[] = [
   {
     type: "private_key",
@@ -114,12 +126,19 @@ export const secretEntries: CatalogueEntry[] = [
     validate: (value) => isRealSecretValue(value),
   },
   {
+    // The credential of an Authorization (or Proxy-Authorization) header, in any case:
+    // `Bearer …` and GitHub's `token …`, or `Basic …` (base64 of user:password).
     type: "bearer_token",
     prefix: "SECRET_BEARER_TOKEN",
     priority: 9,
-    // Starts at "uthorization" (the [Aa] is read in a lookbehind); found by its "z".
-    triggers: [{ chars: "z", when: "(?<=uthoriz)(?=ation)", back: [6] }],
-    pattern: /uthorization(?<=[Aa]uthorization)(?:\\?["'])?\s*[:=]\s*(?:\\?["'])?[Bb]earer\s+(?<value>[A-Za-z0-9._~+/-]{16,}=*)/g,
+    // Starts at "uthorization" (its first letter is read in a lookbehind); found by its "z".
+    triggers: [{ chars: "zZ", when: "(?<=(?i:uthoriz))(?=(?i:ation))", back: [6] }],
+    pattern: /uthorization(?<=authorization)(?:\\?["'])?\s*[:=]\s*(?:\\?["'])?(?<scheme>bearer|token|basic)\s+(?<value>[A-Za-z0-9._~+/-]{8,}=*)/gi,
+    classify: (groups, value) => {
+      if (groups.scheme!.toLowerCase() !== "basic") return value.replace(/=+$/, "").length >= 16 ? AUTHORIZATION_KINDS[0] : undefined;
+      return isBasicCredential(value) ? AUTHORIZATION_KINDS[1] : undefined;
+    },
+    family: AUTHORIZATION_KINDS,
   },
   {
     // KEY=value in .env, key: value in YAML, "key": "value" in JSON, key = "value" in code.
