@@ -52,6 +52,8 @@ export interface BodyHistoryOptions {
 
 /** Below this, a shared beginning is only the common head of unrelated requests. */
 const MIN_SHARED_BYTES = 1_024;
+/** A body shared up to its last this many bytes is not worth comparing further candidates against. */
+const GOOD_ENOUGH_TAIL = 32_768;
 /** Blocks compared natively before narrowing down; bodies differ late, if at all. */
 const BLOCK = 4_096;
 
@@ -113,6 +115,8 @@ export class BodyHistory {
     for (const body of this.tenants.get(tenant) ?? []) {
       const shared = commonPrefix(bytes, body.bytes);
       if (shared >= MIN_SHARED_BYTES && shared > (best?.shared ?? 0)) best = { body, shared };
+      // Most recent first: a body that shares all but the new turn is as good as it gets.
+      if (shared >= bytes.length - GOOD_ENOUGH_TAIL) break;
     }
     return best;
   }

@@ -15,13 +15,18 @@ export const MIN_GUARDED_LENGTH = 8;
 
 const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&");
 
-/** Each entity's JSON-escaped original, worked out once: a re-sent history brings the same entities every turn. */
-const escapedForms = new WeakMap<MaskedEntity, string>();
+/** An entity's forms (see guardedForms), as text and UTF-8, worked out once: a re-sent history brings the same entities every turn. */
+const formsOf = new WeakMap<MaskedEntity, { texts: string[]; bytes: Buffer[] }>();
 
-function escapedForm(entity: MaskedEntity): string {
-  let form = escapedForms.get(entity);
-  if (form === undefined) escapedForms.set(entity, (form = JSON.stringify(entity.original).slice(1, -1)));
-  return form;
+function entityForms(entity: MaskedEntity): { texts: string[]; bytes: Buffer[] } {
+  let forms = formsOf.get(entity);
+  if (forms === undefined) {
+    const escaped = JSON.stringify(entity.original).slice(1, -1);
+    const texts = escaped === entity.original ? [escaped] : [entity.original, escaped];
+    forms = { texts, bytes: texts.map((text) => Buffer.from(text)) };
+    formsOf.set(entity, forms);
+  }
+  return forms;
 }
 
 /** The forms an original can take in a JSON body: as it is, and JSON-escaped. */
@@ -29,8 +34,7 @@ export function guardedForms(entities: readonly MaskedEntity[]): Map<string, Mas
   const byForm = new Map<string, MaskedEntity>();
   for (const entity of entities) {
     if (entity.original.length < MIN_GUARDED_LENGTH) continue;
-    byForm.set(entity.original, entity);
-    byForm.set(escapedForm(entity), entity);
+    for (const form of entityForms(entity).texts) byForm.set(form, entity);
   }
   return byForm;
 }
@@ -66,20 +70,24 @@ export function findLeaks(body: string, entities: readonly MaskedEntity[]): Mask
  * false on a hit.
  */
 export function guardPieces(body: Buffer, placed: readonly { offset: number; piece: MaskedPiece }[], keys: string, entities: readonly MaskedEntity[]): boolean {
-  const forms = [...guardedForms(entities).keys()];
+  // Each form once, as text (for the verified sets) and as bytes (searched natively, never re-encoded).
+  const forms: string[] = [];
+  const formBytes: Buffer[] = [];
+  for (const entity of entities) {
+    if (entity.original.length < MIN_GUARDED_LENGTH) continue;
+    const { texts, bytes } = entityForms(entity);
+    texts.forEach((text, k) => (forms.push(text), formBytes.push(bytes[k]!)));
+  }
   if (forms.length === 0) return true;
   if (forms.some((form) => keys.includes(form))) return false;
   for (let i = 0; i < placed.length; ) {
     const verified = placed[i]!.piece.verified;
     let j = i;
     while (j + 1 < placed.length && placed[j + 1]!.piece.verified === verified) j++;
-    const unchecked = forms.filter((form) => !verified.has(form));
-    if (unchecked.length > 0) {
-      const last = placed[j]!;
-      // Native byte search: faster than a regex over all forms, and no 200 KB string to decode.
-      const stretch = body.subarray(placed[i]!.offset, last.offset + last.piece.masked.length);
-      if (unchecked.some((form) => stretch.indexOf(form) !== -1)) return false;
-    }
+    const last = placed[j]!;
+    // Native byte search: faster than a regex over all forms, and no 200 KB string to decode.
+    const stretch = body.subarray(placed[i]!.offset, last.offset + last.piece.masked.length);
+    for (let f = 0; f < forms.length; f++) if (!verified.has(forms[f]!) && stretch.indexOf(formBytes[f]!) !== -1) return false;
     i = j + 1;
   }
   // Every piece of this body is now checked for every original of this body.
