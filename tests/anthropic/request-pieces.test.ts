@@ -188,6 +188,24 @@ describe("masking by pieces", async () => {
     expect(counter.texts).toBeLessThan(250);
   });
 
+  test("bodies as other clients write them: pretty-printed, \\u escapes, messages first or last", async () => {
+    const random = seededRandom(11);
+    const byPieces = requestMasker({ pieces: true });
+    const byParsing = requestMasker({ pieces: false });
+    const escapeNonAscii = (text: string) => text.replace(/[\u0080-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
+    let messages: unknown[] = [history[0]];
+    for (let step = 0; step < 24; step++) {
+      messages = [...messages, history[1 + (step % 2)], { role: "user", content: `step ${step}: vol-0${String(step).padStart(16, "0")} 배포 ${"로그 ".repeat(50)}` }];
+      const object = JSON.parse(body(messages));
+      const reordered = step % 3 === 0 ? { messages: object.messages, ...object } : object;
+      const styles = [JSON.stringify(reordered), JSON.stringify(reordered, null, 2), escapeNonAscii(JSON.stringify(reordered)), `\n${JSON.stringify(reordered, null, "\t")}\n`];
+      const text = styles[Math.floor(random() * styles.length)]!;
+      const [a, b] = [await mask(byPieces, "styles", text), await mask(byParsing, "styles", text)];
+      expect(a.text).toBe(b.text);
+      expect(a.originals).toEqual(b.originals);
+    }
+  });
+
   test("tenants never share pieces: the same body gets each tenant's own surrogates", async () => {
     const byPieces = requestMasker({ pieces: true });
     const text = body(history);
