@@ -26,18 +26,15 @@ export interface MaskedPiece {
   verified: ReadonlySet<string>;
 }
 
-/** A piece where it sits in one body: its raw value is bytes [start, end), its masked form starts at `offset`. */
+/** A piece where it sits in one body: its raw value is bytes [start, end). */
 export interface PlacedPiece {
   start: number;
   end: number;
-  offset: number;
   piece: MaskedPiece;
 }
 
 export interface RememberedBody {
   bytes: Buffer;
-  /** The whole masked body as sent: runs of reused pieces are copied from it in one go. */
-  masked: Buffer;
   pieces: PlacedPiece[];
 }
 
@@ -91,7 +88,7 @@ export function commonSuffix(a: Buffer, b: Buffer, limit: number): number {
 }
 
 /** Pieces shared by several bodies are counted in each: the bound errs on the safe side. */
-const sizeOf = (body: RememberedBody) => body.bytes.length + body.masked.length + body.pieces.reduce((sum, placed) => sum + placed.piece.masked.length, 0);
+const sizeOf = (body: RememberedBody) => body.bytes.length + body.pieces.reduce((sum, placed) => sum + placed.piece.masked.length, 0);
 
 export class BodyHistory {
   /** Most recently used last; per tenant, its bodies most recent first. */

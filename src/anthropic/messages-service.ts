@@ -67,13 +67,19 @@ export class MessagesService {
     const onClientGone = () => controller.abort();
     request.signal.addEventListener("abort", onClientGone, { once: true });
     const sentAt = performance.now();
-    const upstream = await this.deps.upstream.send({
-      method: "post",
-      path,
-      clientHeaders: request.headers,
-      body: masked.body,
-      signal: controller.signal,
-    });
+    let upstream: Awaited<ReturnType<Upstream["send"]>>;
+    try {
+      upstream = await this.deps.upstream.send({
+        method: "post",
+        path,
+        clientHeaders: request.headers,
+        body: masked.body,
+        signal: controller.signal,
+      });
+    } finally {
+      // fetch has copied the body by now (body-buffers.ts): its buffer can serve the next request.
+      masked.release?.();
+    }
     this.deps.onUpstreamLatency?.(path, (performance.now() - sentAt) / 1000);
     const resolve = this.resolver(tenant, masked.entities, stats);
     const headers = upstream.headers;

@@ -17,8 +17,6 @@ export interface PlannedPiece {
   end: number;
   /** Set when the remembered masked piece stands for these bytes. */
   reuse?: MaskedPiece;
-  /** Where a reused piece sits in the remembered body. */
-  source?: { body: RememberedBody; index: number };
   /** The raw JSON text of a piece to mask afresh. */
   text?: string;
 }
@@ -81,7 +79,7 @@ export function planPieces(bytes: Buffer, previous: Previous | undefined, fresh:
   for (const piece of planned) {
     if (piece.reuse && !fresh(piece.reuse)) {
       piece.text = bytes.toString("utf8", piece.start, piece.end);
-      piece.reuse = piece.source = undefined;
+      piece.reuse = undefined;
     }
   }
   return planned;
@@ -90,7 +88,7 @@ export function planPieces(bytes: Buffer, previous: Previous | undefined, fresh:
 /** A remembered piece, moved by `shift` bytes, standing for the same bytes in the new body. */
 function reusing(body: RememberedBody, index: number, shift: number): PlannedPiece {
   const { start, end, piece } = body.pieces[index]!;
-  return { key: piece.key, element: piece.element, first: piece.first, start: start + shift, end: end + shift, reuse: piece, source: { body, index } };
+  return { key: piece.key, element: piece.element, first: piece.first, start: start + shift, end: end + shift, reuse: piece };
 }
 
 /**

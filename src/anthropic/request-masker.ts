@@ -12,6 +12,7 @@ import { ProxyError } from "../server/errors.ts";
 import type { BodyHistory, MaskedPiece, PlacedPiece } from "./body-history.ts";
 import { requestSlots, type Slot } from "./content-walker.ts";
 import { assembleBody } from "./assemble-body.ts";
+import { BodyBuffers } from "./body-buffers.ts";
 import { findLeaks, guardPieces, type MaskedEntity } from "./egress-guard.ts";
 import type { MaskedTextCache } from "./masked-text-cache.ts";
 import { planPieces, type PlannedPiece } from "./piece-plan.ts";
@@ -37,6 +38,8 @@ export interface MaskedRequest {
   /** The masked body, UTF-8: sent as it is, never decoded and encoded again. */
   body: Buffer;
   entities: MaskedEntity[];
+  /** Returns the body's buffer for reuse: call once the upstream request has settled. */
+  release?: () => void;
 }
 
 const NONE_VERIFIED: ReadonlySet<string> = new Set();
@@ -45,6 +48,8 @@ const egressRefused = () =>
   new ProxyError(500, "api_error", "The proxy refused to forward this request because masking was incomplete (no data was sent). Please report this to your operators.");
 
 export class RequestMasker {
+  private readonly buffers = new BodyBuffers();
+
   constructor(private readonly deps: RequestMaskerDeps) {}
 
   /** Masks a UTF-8 body (already checked to be valid UTF-8). */
@@ -93,14 +98,17 @@ export class RequestMasker {
 
     const entities = new Map<string, MaskedEntity>();
     for (const piece of pieces) for (const entity of piece.entities) entities.set(entity.original, entity);
-    const { body, placed, keys } = assembleBody(planned, pieces);
-    if (!guardPieces(body, placed, keys, [...entities.values()])) return undefined;
+    const { lease, placed, keys } = assembleBody(pieces, this.buffers);
+    if (!guardPieces(lease.bytes, placed, keys, [...entities.values()])) {
+      lease.release();
+      return undefined;
+    }
 
-    const remembered: PlacedPiece[] = planned.map(({ start, end }, i) => ({ start, end, offset: placed[i]!.offset, piece: pieces[i]! }));
+    const remembered: PlacedPiece[] = planned.map(({ start, end }, i) => ({ start, end, piece: pieces[i]! }));
     // The body it grew from is forgotten: the conversation's next turn will extend this one.
     const grewFrom = previous && previous.shared * 2 >= previous.body.bytes.length ? previous.body : undefined;
-    history.remember(tenant, { bytes, masked: body, pieces: remembered }, grewFrom);
-    return { body, entities: [...entities.values()] };
+    history.remember(tenant, { bytes, pieces: remembered }, grewFrom);
+    return { body: lease.bytes, entities: [...entities.values()], release: lease.release };
   }
 
   /** Parses and masks the pieces not reused (one store round trip for all). */
