@@ -90,7 +90,8 @@ describe("POST /v1/claude-code", () => {
     ["..", "working_directory must stay inside CLAUDE_WORKDIR_ROOT (no '..', no absolute paths or symlinks leading elsewhere)."],
     ["/etc", "working_directory must stay inside CLAUDE_WORKDIR_ROOT (no '..', no absolute paths or symlinks leading elsewhere)."],
     ["escape", "working_directory must stay inside CLAUDE_WORKDIR_ROOT (no '..', no absolute paths or symlinks leading elsewhere)."],
-    ["proj/../../x", "working_directory does not exist under CLAUDE_WORKDIR_ROOT; use a path relative to it."],
+    // Up and out to a name nothing on the machine has (a fixed name such as `x` may exist in the temp dir).
+    [`proj/../../missing-${crypto.randomUUID()}`, "working_directory does not exist under CLAUDE_WORKDIR_ROOT; use a path relative to it."],
   ])("working_directory %p → 400", async (dir, message) => {
     const response = await post("/v1/claude-code", { prompt: "hi", working_directory: dir });
     expect(response.status).toBe(400);
