@@ -43,7 +43,7 @@ export function guardedForms(entities: readonly MaskedEntity[]): Map<string, Mas
  * Compiles a search for the given forms (see guardedForms): one regex over all of them scans
  * a text once; an `includes` per original would scan it hundreds of times on a large request.
  */
-export function leakFinder(byForm: ReadonlyMap<string, MaskedEntity>): (text: string) => MaskedEntity[] {
+function leakFinder(byForm: ReadonlyMap<string, MaskedEntity>): (text: string) => MaskedEntity[] {
   if (byForm.size === 0) return () => [];
   // Longest first, so an original that contains another is reported as itself.
   const forms = [...byForm.keys()].sort((a, b) => b.length - a.length);
