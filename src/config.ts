@@ -6,6 +6,7 @@
 import { Type, type TSchema } from "@sinclair/typebox";
 import { Value } from "@sinclair/typebox/value";
 import { isAbsolute, resolve } from "node:path";
+import type { LogLevel } from "./log.ts";
 import { DURATION_PATTERN, SIZE_PATTERN, parseDuration, parseSize } from "./units.ts";
 
 /** `fix` is our own schema keyword: the sentence printed when the variable is invalid. */
@@ -54,7 +55,6 @@ export const EnvSchema = Type.Object({
   ),
 });
 
-export type LogLevel = "debug" | "info" | "warn" | "error";
 
 export interface Config {
   host: string;

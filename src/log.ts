@@ -2,7 +2,8 @@
  * Structured logging: one JSON object per line on stdout, filtered by LOG_LEVEL.
  * Callers pass only counts, types, ids and durations; never user text, keys or originals.
  */
-import type { LogLevel } from "./config.ts";
+
+export type LogLevel = "debug" | "info" | "warn" | "error";
 
 const RANK: Record<LogLevel, number> = { debug: 10, info: 20, warn: 30, error: 40 };
 

@@ -46,8 +46,14 @@ async function main(argv: string[]): Promise<number> {
     return usageError((error as Error).message);
   }
   const { values, positionals } = parsed;
-  if (values.help) return process.stdout.write(`${HELP}\n`), 0;
-  if (values.version) return process.stdout.write(`${VERSION}\n`), 0;
+  if (values.help) {
+    process.stdout.write(`${HELP}\n`);
+    return 0;
+  }
+  if (values.version) {
+    process.stdout.write(`${VERSION}\n`);
+    return 0;
+  }
   if (positionals.length > 1) return usageError(`unexpected argument '${positionals[1]}'`);
 
   const command = (positionals[0] ?? "serve") as Command;

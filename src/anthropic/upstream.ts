@@ -5,7 +5,7 @@
  * (Claude Code retries), so the SDK makes exactly one attempt.
  */
 import Anthropic, { APIConnectionError, APIConnectionTimeoutError, APIError, APIUserAbortError } from "@anthropic-ai/sdk";
-import { ProxyError } from "../server/errors.ts";
+import { ProxyError, errorBody } from "../errors.ts";
 
 export interface UpstreamRequest {
   method: "get" | "post";
@@ -75,16 +75,16 @@ export class Upstream {
 function errorToResponse(error: unknown): UpstreamResponse {
   if (error instanceof APIUserAbortError) throw error;
   if (error instanceof APIConnectionTimeoutError) {
-    throw new ProxyError(504, "api_error", "The upstream did not answer in time; retry, or check ANTHROPIC_UPSTREAM_URL.");
+    throw new ProxyError(504, "api_error", "The upstream did not answer in time; retry, or check ANTHROPIC_UPSTREAM_URL.", {}, { cause: error });
   }
   if (error instanceof APIConnectionError) {
-    throw new ProxyError(502, "api_error", "Cannot reach the upstream API; check ANTHROPIC_UPSTREAM_URL and the network, then retry.");
+    throw new ProxyError(502, "api_error", "Cannot reach the upstream API; check ANTHROPIC_UPSTREAM_URL and the network, then retry.", {}, { cause: error });
   }
   if (error instanceof APIError && error.status !== undefined) {
     const body =
       typeof error.error === "object" && error.error !== null
         ? JSON.stringify(error.error)
-        : JSON.stringify({ type: "error", error: { type: "api_error", message: `Upstream returned HTTP ${error.status} without an error body.` } });
+        : errorBody("api_error", `Upstream returned HTTP ${error.status} without an error body.`);
     const headers = error.headers ? forwardableResponseHeaders(error.headers) : new Headers();
     headers.set("content-type", "application/json");
     return { status: error.status, headers, body: new Response(body).body };

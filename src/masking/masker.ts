@@ -7,13 +7,9 @@ import type { MappingStore, MaskItem } from "../store/types.ts";
 import { builtInCatalogue, literalSurrogateEntry } from "./catalogue/index.ts";
 import { Scanner } from "./scanner.ts";
 import { surrogateSyntax } from "./stream-restorer.ts";
-import { SURROGATE_ROOTS, type CatalogueEntry, type Match } from "./types.ts";
+import { SURROGATE_ROOTS, type CatalogueEntry, type MaskedEntity, type Match } from "./types.ts";
 
-export interface MaskedEntity {
-  type: string;
-  surrogate: string;
-  original: string;
-}
+export type { MaskedEntity };
 
 export interface MaskResult {
   masked: string[];
@@ -89,7 +85,11 @@ export class Masker {
     const originals = await this.store.lookup(tenant, surrogates);
     const known = new Map<string, string>();
     const unknown: string[] = [];
-    surrogates.forEach((surrogate, i) => (originals[i] === undefined ? unknown.push(surrogate) : known.set(surrogate, originals[i]!)));
+    surrogates.forEach((surrogate, i) => {
+      const original = originals[i];
+      if (original === undefined) unknown.push(surrogate);
+      else known.set(surrogate, original);
+    });
     return {
       texts: texts.map((text) => (known.size === 0 ? text : text.replace(this.surrogatePattern, (s) => known.get(s) ?? s))),
       restored: [...known.keys()].map((surrogate) => ({ type: this.typeOf(surrogate), surrogate })),

@@ -1,5 +1,12 @@
 /** The shapes shared by the catalogue, the scanner and the masker. */
 
+/** One value masked in a request: what it was, what it became, and its catalogue type. */
+export interface MaskedEntity {
+  type: string;
+  surrogate: string;
+  original: string;
+}
+
 /** One match: the span [start, end) of the text to replace, and what it is. */
 export interface Match {
   start: number;

@@ -6,7 +6,7 @@
  * client goes away, when they time out, and on shutdown.
  */
 import type { Logger } from "../log.ts";
-import { ProxyError, tooManyRequests } from "../server/errors.ts";
+import { ProxyError, tooManyRequests } from "../errors.ts";
 
 export interface RunOptions {
   prompt: string;

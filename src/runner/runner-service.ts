@@ -1,11 +1,11 @@
 /**
  * The work behind POST /v1/claude-code and /v1/claude-code/analyze: validate the request,
- * confine the directory, start a run, and answer either with one JSON result or with the
- * CLI's stream-json lines as SSE while they arrive.
+ * confine the directory, start a run, and hand back either one result or the CLI's
+ * stream-json lines as they arrive. The HTTP shape (JSON or SSE) is the route's job.
  */
 import { Type, type Static } from "@sinclair/typebox";
 import { Value } from "@sinclair/typebox/value";
-import { ProxyError, badRequest } from "../server/errors.ts";
+import { ProxyError, badRequest } from "../errors.ts";
 import { ANALYSIS_TYPES, ANALYZE_TOOLS, analysisPrompt, type AnalysisType } from "./analyze.ts";
 import type { ClaudeRunner, Run, RunOptions } from "./claude-runner.ts";
 import { confineTarget, confineWorkdir } from "./workdir.ts";
@@ -37,6 +37,20 @@ function validate<T extends typeof RunRequest | typeof AnalyzeRequest>(schema: T
 const brokenCli = () =>
   new ProxyError(503, "api_error", "The claude CLI did not run; check CLAUDE_BIN (run `proxy verify-setup` on the proxy host).");
 
+/** A streamed run: each stream-json line with its `type`, or a closing error. */
+export type RunEvent = { kind: "line"; type: string; line: string } | { kind: "error"; message: string };
+
+export type RunOutcome =
+  | { kind: "result"; result: RunResult }
+  | {
+      kind: "stream";
+      events: AsyncIterator<RunEvent>;
+      /** The client went away: kill the run. */
+      cancel(): void;
+    };
+
+const TIMED_OUT = "The Claude Code run exceeded CLAUDE_TIMEOUT and was stopped.";
+
 export interface RunResult {
   result: string;
   is_error: boolean;
@@ -49,7 +63,7 @@ export interface RunResult {
 export class RunnerService {
   constructor(private readonly runner: ClaudeRunner, private readonly workdirRoot: string) {}
 
-  async run(body: unknown, callerKey: string, signal: AbortSignal): Promise<Response> {
+  async run(body: unknown, callerKey: string, signal: AbortSignal): Promise<RunOutcome> {
     const request = validate(RunRequest, body);
     const tools = typeof request.allowed_tools === "string" ? request.allowed_tools.split(",").map((t) => t.trim()).filter(Boolean) : request.allowed_tools;
     return this.execute(
@@ -67,7 +81,7 @@ export class RunnerService {
     );
   }
 
-  async analyze(body: unknown, callerKey: string, signal: AbortSignal): Promise<Response> {
+  async analyze(body: unknown, callerKey: string, signal: AbortSignal): Promise<RunOutcome> {
     const request = validate(AnalyzeRequest, body);
     if (!ANALYSIS_TYPES.includes(request.analysis_type as AnalysisType)) {
       throw badRequest(`analysis_type must be one of ${ANALYSIS_TYPES.join(", ")}.`);
@@ -87,66 +101,67 @@ export class RunnerService {
     );
   }
 
-  private async execute(options: RunOptions, stream: boolean, signal: AbortSignal): Promise<Response> {
+  private async execute(options: RunOptions, stream: boolean, signal: AbortSignal): Promise<RunOutcome> {
     const run = this.runner.start(options);
     const onClientGone = () => run.kill();
     signal.addEventListener("abort", onClientGone, { once: true });
+    const stopWatching = () => signal.removeEventListener("abort", onClientGone);
     const lines = run.lines[Symbol.asyncIterator]();
     // Wait for the first line before answering, so a broken CLI is a 503 and not an empty stream.
     const first = await lines.next();
     if (first.done) {
       const { exitCode } = await run.exited;
-      signal.removeEventListener("abort", onClientGone);
+      stopWatching();
       if (exitCode !== 0) throw brokenCli();
     }
-    return stream ? this.streamResponse(run, first, lines, () => signal.removeEventListener("abort", onClientGone)) : this.jsonResponse(run, first, lines, signal, onClientGone);
-  }
-
-  private async jsonResponse(run: Run, first: IteratorResult<string>, lines: AsyncIterator<string>, signal: AbortSignal, onClientGone: () => void) {
-    let result: Record<string, any> | undefined;
-    for (let next = first; !next.done; next = await lines.next()) {
-      const event = parseLine(next.value);
-      if (event?.type === "result") result = event;
+    if (!stream) {
+      try {
+        return { kind: "result", result: await collectResult(run, first, lines) };
+      } finally {
+        stopWatching();
+      }
     }
-    const { timedOut } = await run.exited;
-    signal.removeEventListener("abort", onClientGone);
-    if (timedOut) throw new ProxyError(504, "api_error", "The Claude Code run exceeded CLAUDE_TIMEOUT and was stopped.");
-    if (!result) throw brokenCli();
-    const answer: RunResult = {
-      result: typeof result.result === "string" ? result.result : "",
-      is_error: result.is_error === true,
-      num_turns: result.num_turns ?? 0,
-      usage: result.usage ?? null,
-      total_cost_usd: result.total_cost_usd ?? 0,
-      session_id: result.session_id ?? "",
-    };
-    return Response.json(answer);
-  }
-
-  private streamResponse(run: Run, first: IteratorResult<string>, lines: AsyncIterator<string>, done: () => void) {
-    const encoder = new TextEncoder();
-    let pending: IteratorResult<string> | undefined = first;
-    const body = new ReadableStream<Uint8Array>({
-      async pull(controller) {
-        const next = pending ?? (await lines.next());
-        pending = undefined;
-        if (next.done) {
-          const { timedOut } = await run.exited;
-          if (timedOut) {
-            controller.enqueue(encoder.encode(`event: error\ndata: ${JSON.stringify({ type: "error", error: { type: "api_error", message: "The Claude Code run exceeded CLAUDE_TIMEOUT and was stopped." } })}\n\n`));
-          }
-          done();
-          return controller.close();
-        }
-        const type = parseLine(next.value)?.type;
-        controller.enqueue(encoder.encode(`event: ${typeof type === "string" ? type : "message"}\ndata: ${next.value}\n\n`));
-      },
-      cancel() {
+    return {
+      kind: "stream",
+      events: streamEvents(run, first, lines, stopWatching),
+      cancel: () => {
         run.kill();
-        done();
+        stopWatching();
       },
-    });
-    return new Response(body, { headers: { "content-type": "text/event-stream", "cache-control": "no-cache" } });
+    };
+  }
+}
+
+/** Reads the run to its end and keeps its `result` line. */
+async function collectResult(run: Run, first: IteratorResult<string>, lines: AsyncIterator<string>): Promise<RunResult> {
+  let result: Record<string, any> | undefined;
+  for (let next = first; !next.done; next = await lines.next()) {
+    const event = parseLine(next.value);
+    if (event?.type === "result") result = event;
+  }
+  const { timedOut } = await run.exited;
+  if (timedOut) throw new ProxyError(504, "api_error", TIMED_OUT);
+  if (!result) throw brokenCli();
+  return {
+    result: typeof result.result === "string" ? result.result : "",
+    is_error: result.is_error === true,
+    num_turns: result.num_turns ?? 0,
+    usage: result.usage ?? null,
+    total_cost_usd: result.total_cost_usd ?? 0,
+    session_id: result.session_id ?? "",
+  };
+}
+
+/** The run's lines as events, then a timeout error if the run was stopped for CLAUDE_TIMEOUT. */
+async function* streamEvents(run: Run, first: IteratorResult<string>, lines: AsyncIterator<string>, done: () => void): AsyncGenerator<RunEvent> {
+  try {
+    for (let next = first; !next.done; next = await lines.next()) {
+      const type = parseLine(next.value)?.type;
+      yield { kind: "line", type: typeof type === "string" ? type : "message", line: next.value };
+    }
+    if ((await run.exited).timedOut) yield { kind: "error", message: TIMED_OUT };
+  } finally {
+    done();
   }
 }
 

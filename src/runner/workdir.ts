@@ -5,7 +5,7 @@
  */
 import { realpathSync, statSync } from "node:fs";
 import { isAbsolute, relative, resolve } from "node:path";
-import { badRequest } from "../server/errors.ts";
+import { badRequest } from "../errors.ts";
 
 export function confineWorkdir(root: string, requested: string | undefined, field = "working_directory"): string {
   let realRoot: string;

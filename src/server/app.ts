@@ -1,21 +1,26 @@
 /**
  * The HTTP application, built without listening so tests can drive it with `app.handle()`.
- * Route handlers stay thin; one error handler turns every failure into the Anthropic shape.
+ * Route handlers are one line each (routes/); the work lives in the services. One error
+ * handler turns every failure into the Anthropic shape.
  */
 import { bearer } from "@elysiajs/bearer";
 import { Elysia } from "elysia";
+import { ProxyError, describeCause, errorResponse, methodNotAllowed, notFound, toProxyError } from "../errors.ts";
 import type { Logger } from "../log.ts";
 import { safeStack } from "../log.ts";
+import type { Masker } from "../masking/masker.ts";
+import type { MessagesService } from "../proxy/messages-service.ts";
+import type { RunnerService } from "../runner/runner-service.ts";
 import type { TenantKey } from "../secrets.ts";
 import type { MappingStore } from "../store/types.ts";
 import { createAuthenticator, type Authenticator } from "./auth.ts";
-import { ProxyError, errorResponse, methodNotAllowed, notFound, toProxyError } from "./errors.ts";
-import { healthRoutes } from "./routes/health.ts";
-import type { messagesHandlers } from "./routes/messages.ts";
-import type { RunnerService } from "../runner/runner-service.ts";
-import { readJsonObject } from "./body.ts";
 import type { Metrics } from "./metrics.ts";
-import type { RequestFacts } from "./telemetry.ts";
+import { advertisedRoutes, findRoute } from "./route-table.ts";
+import { healthRoutes } from "./routes/health.ts";
+import { maskHandlers } from "./routes/mask.ts";
+import { messagesHandlers } from "./routes/messages.ts";
+import { runnerHandlers } from "./routes/runner.ts";
+import { callRecordOf } from "./telemetry.ts";
 
 export interface AppDeps {
   version: string;
@@ -25,100 +30,80 @@ export interface AppDeps {
   store?: MappingStore;
   /** The proxy's features; absent in tests of the foundation alone. */
   services?: AppServices;
+  /** Defaults to one built from `keys` (tests pass their own to watch it). */
+  authenticator?: Authenticator;
 }
 
 export interface AppServices {
-  messages: ReturnType<typeof messagesHandlers>;
-  mask: {
-    mask(tenant: string, body: Record<string, unknown>): Promise<unknown>;
-    unmask(tenant: string, body: Record<string, unknown>): Promise<unknown>;
-  };
+  messages: MessagesService;
+  masker: Pick<Masker, "maskTexts" | "unmaskTexts">;
   runner: RunnerService;
   metrics: Metrics;
-  facts: RequestFacts;
 }
-
-/** Which methods each known path accepts, so a wrong method gets 405 and not 404. */
-const KNOWN_ROUTES: { path: RegExp; methods: string[] }[] = [
-  { path: /^\/$/, methods: ["GET", "HEAD"] },
-  { path: /^\/health(\/ready)?$/, methods: ["GET", "HEAD"] },
-  { path: /^\/metrics$/, methods: ["GET"] },
-  { path: /^\/v1\/whoami$/, methods: ["GET"] },
-  { path: /^\/v1\/messages(\/count_tokens)?$/, methods: ["POST"] },
-  { path: /^\/v1\/models(\/[^/]+)?$/, methods: ["GET"] },
-  { path: /^\/v1\/(mask|unmask)$/, methods: ["POST"] },
-  { path: /^\/v1\/claude-code(\/analyze)?$/, methods: ["POST"] },
-];
 
 function routeNotFound(method: string, path: string): ProxyError {
-  const known = KNOWN_ROUTES.find((route) => route.path.test(path));
+  const known = findRoute(path);
   if (known && !known.methods.includes(method)) return methodNotAllowed(method, path, known.methods);
-  return notFound(`No route for ${method} ${path}; this proxy serves /v1/messages, /v1/models, /v1/mask, /v1/unmask and /health.`);
+  return notFound(`No route for ${method} ${path}; this proxy serves ${advertisedRoutes()}.`);
 }
 
-/** Every authenticated route lives under this plugin: it resolves `tenant` and `callerKey` or throws 401. */
-function authPlugin(auth: Authenticator, facts?: RequestFacts) {
-  return new Elysia()
+/**
+ * Resolves `tenant`, `callerKey` and the request's `call` record, or throws 401. Named, so
+ * Elysia registers it once however often it is used: an unnamed plugin runs once per `use`.
+ */
+function authPlugin(auth: Authenticator) {
+  return new Elysia({ name: "proxy-auth", seed: auth })
     .use(bearer())
     .resolve({ as: "scoped" }, ({ bearer: token, request }) => {
       const caller = auth.authenticate({ bearer: token, apiKey: request.headers.get("x-api-key"), url: request.url });
-      facts?.setTenant(request, caller.tenant);
-      return { tenant: caller.tenant, callerKey: caller.key };
+      const call = callRecordOf(request);
+      call.tenant = caller.tenant;
+      return { tenant: caller.tenant, callerKey: caller.key, call };
     });
 }
 
-const requestIds = new WeakMap<Request, string>();
-export const requestIdOf = (request: Request) => requestIds.get(request) ?? "unknown";
-
 export function createApp(deps: AppDeps) {
-
-  const authenticated = authPlugin(createAuthenticator(deps.keys), deps.services?.facts);
-  const services = deps.services;
-  const json = (request: Request) => readJsonObject(request, deps.maxBodyBytes);
-
+  const auth = authPlugin(deps.authenticator ?? createAuthenticator(deps.keys));
   return new Elysia()
-    .onRequest(({ request }) => {
-      requestIds.set(request, `req_proxy_${crypto.randomUUID().replaceAll("-", "")}`);
-    })
     .onError(({ code, error, request }) => {
-      const requestId = requestIdOf(request);
+      const requestId = callRecordOf(request).requestId;
       if (code === "NOT_FOUND") return errorResponse(routeNotFound(request.method, new URL(request.url).pathname), requestId);
       const proxyError = toProxyError(error, requestId);
       if (proxyError.status >= 500) {
+        const unexpected = !(error instanceof ProxyError) && proxyError.errorType === "api_error";
         deps.logger.error("request failed", {
           request_id: requestId,
           status: proxyError.status,
           error: error instanceof Error ? error.name : typeof error,
-          stack: proxyError.errorType === "api_error" && !(error instanceof ProxyError) ? safeStack(error) : undefined,
+          reason: unexpected ? undefined : proxyError.message,
+          cause: describeCause(proxyError),
+          stack: unexpected ? safeStack(error) : undefined,
         });
       }
       return errorResponse(proxyError, requestId);
     })
     .use(healthRoutes(deps.version, deps.store))
-    .use(authenticated)
-    .get("/v1/whoami", ({ tenant }) => ({ tenant }))
-    .use(services ? featureRoutes(authenticated, services, json) : new Elysia());
+    .use(authenticatedRoutes(auth, deps));
 }
 
-/** The product's routes, behind the authenticated plugin (which supplies tenant and callerKey). */
-function featureRoutes(authenticated: ReturnType<typeof authPlugin>, services: AppServices, json: (request: Request) => Promise<Record<string, unknown>>) {
-  return new Elysia()
-    .use(authenticated)
+/** Every route behind the proxy key; each handler is one line into a service. */
+function authenticatedRoutes(auth: ReturnType<typeof authPlugin>, deps: AppDeps) {
+  const routes = new Elysia({ name: "authenticated-routes" }).use(auth).get("/v1/whoami", ({ tenant }) => ({ tenant }));
+  const services = deps.services;
+  if (!services) return routes;
+  const messages = messagesHandlers(services.messages, deps.maxBodyBytes);
+  const mask = maskHandlers(services.masker, deps.maxBodyBytes);
+  const runner = runnerHandlers(services.runner, deps.maxBodyBytes);
+  return routes
     .get("/metrics", () => services.metrics.render())
-    .post("/v1/messages", ({ tenant, request }) => services.messages.messages(tenant, request), { parse: "none" })
-    .post("/v1/messages/count_tokens", ({ tenant, request }) => services.messages.countTokens(tenant, request), { parse: "none" })
-    .get("/v1/models", ({ request }) => services.messages.models(request))
-    .get("/v1/models/:id", ({ request }) => services.messages.models(request))
-    .post("/v1/mask", async ({ tenant, request }) => services.mask.mask(tenant, await json(request)), { parse: "none" })
-    .post("/v1/unmask", async ({ tenant, request }) => services.mask.unmask(tenant, await json(request)), { parse: "none" })
-    .post("/v1/claude-code", async ({ callerKey, request }) => services.runner.run(await json(request), callerKey, request.signal), {
-      parse: "none",
-    })
-    .post(
-      "/v1/claude-code/analyze",
-      async ({ callerKey, request }) => services.runner.analyze(await json(request), callerKey, request.signal),
-      { parse: "none" },
-    );
+    .post("/v1/messages", messages.messages, { parse: "none" })
+    .post("/v1/messages/count_tokens", messages.countTokens, { parse: "none" })
+    .get("/v1/models", messages.models)
+    .get("/v1/models/:id", messages.models)
+    .post("/v1/mask", mask.mask, { parse: "none" })
+    .post("/v1/unmask", mask.unmask, { parse: "none" })
+    .post("/v1/claude-code", runner.run, { parse: "none" })
+    .post("/v1/claude-code/analyze", runner.analyze, { parse: "none" });
 }
 
 export type App = ReturnType<typeof createApp>;

@@ -5,7 +5,7 @@
  */
 import { createHash, timingSafeEqual } from "node:crypto";
 import type { TenantKey } from "../secrets.ts";
-import { unauthorized } from "./errors.ts";
+import { unauthorized } from "../errors.ts";
 
 const digest = (key: string) => createHash("sha256").update(key, "utf8").digest();
 

@@ -3,7 +3,8 @@
  * with a 413 before it fills memory, and JSON errors become a 400 that says where to look.
  */
 import { isUtf8 } from "node:buffer";
-import { badRequest, tooLarge } from "./errors.ts";
+import { badRequest, tooLarge } from "../errors.ts";
+import { parseJsonObject } from "../json.ts";
 
 export async function readBodyText(request: Request, maxBytes: number): Promise<string> {
   return (await readBodyBytes(request, maxBytes)).toString("utf8");
@@ -39,20 +40,4 @@ function checkUtf8(bytes: Buffer): Buffer {
 
 export async function readJsonObject(request: Request, maxBytes: number): Promise<Record<string, unknown>> {
   return parseJsonObject(await readBodyText(request, maxBytes));
-}
-
-/** Parses a request body that must be a JSON object; errors never quote the body. */
-export function parseJsonObject(text: string): Record<string, unknown> {
-  if (text.trim() === "") throw badRequest("Request body is empty; send a JSON object.");
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(text);
-  } catch {
-    // The parser's own message can quote the body, which may hold secrets: never pass it on.
-    throw badRequest("Request body is not valid JSON; send a JSON object.");
-  }
-  if (parsed === null || typeof parsed !== "object" || Array.isArray(parsed)) {
-    throw badRequest("Request body must be a JSON object.");
-  }
-  return parsed as Record<string, unknown>;
 }

@@ -6,7 +6,7 @@ import { formatProblems, loadConfig } from "../config.ts";
 import { createLogger } from "../log.ts";
 import { resolveProxyKeys } from "../secrets.ts";
 import { VERSION } from "../version.ts";
-import { createApp, requestIdOf } from "./app.ts";
+import { createApp } from "./app.ts";
 import { instrument } from "./telemetry.ts";
 import { createServices, type Services } from "./services.ts";
 
@@ -56,7 +56,7 @@ export async function serve(env: Record<string, string | undefined>): Promise<nu
     server = Bun.serve({
       hostname: config.host,
       port: config.port,
-      fetch: instrument((request) => app.handle(request), { logger, metrics: services.metrics, facts: services.facts, requestIdOf }),
+      fetch: instrument((request) => app.handle(request), { logger, metrics: services.metrics }),
       // Our own limit answers in the Anthropic shape; Bun's is only a backstop far above it.
       maxRequestBodySize: config.maxBodyBytes * 2 + 1024 * 1024,
       // Streams can sit quiet while the model thinks; Bun's 10 s default would cut them.

@@ -1,9 +1,9 @@
 /** Builds the proxy's services from configuration; `serve` and the tests share it. */
-import { MessagesService } from "../anthropic/messages-service.ts";
-import { BodyHistory } from "../anthropic/body-history.ts";
-import { MaskedTextCache } from "../anthropic/masked-text-cache.ts";
-import { ThinkingCache } from "../anthropic/thinking-cache.ts";
 import { Upstream } from "../anthropic/upstream.ts";
+import { MessagesService } from "../proxy/messages-service.ts";
+import { BodyHistory, MaskedTextCache } from "../proxy/reuse/index.ts";
+import { StreamMemoryPolicy } from "../proxy/stream-memory.ts";
+import { ThinkingCache } from "../proxy/thinking-cache.ts";
 import type { Config } from "../config.ts";
 import { createCore, type Core } from "../core.ts";
 import type { Logger } from "../log.ts";
@@ -11,15 +11,12 @@ import { ClaudeRunner } from "../runner/claude-runner.ts";
 import { RunnerService } from "../runner/runner-service.ts";
 import type { AppServices } from "./app.ts";
 import { Metrics } from "./metrics.ts";
-import { maskHandlers } from "./routes/mask.ts";
-import { RequestFacts } from "./telemetry.ts";
-import { messagesHandlers } from "./routes/messages.ts";
+import { routeTemplate } from "./route-table.ts";
 import { join } from "node:path";
 import { mkdirSync } from "node:fs";
 
 export interface Services {
   core: Core;
-  facts: RequestFacts;
   app: AppServices;
   runner: ClaudeRunner;
   metrics: Metrics;
@@ -28,7 +25,6 @@ export interface Services {
 
 export async function createServices(config: Config, logger: Logger, proxyUrl: () => string): Promise<Services> {
   const metrics = new Metrics();
-  const facts = new RequestFacts();
   const core = await createCore(config, (operation, seconds, ok) => {
     metrics.storeLatency.observe({ operation }, seconds);
     if (!ok) metrics.storeErrors.inc({ operation });
@@ -41,8 +37,8 @@ export async function createServices(config: Config, logger: Logger, proxyUrl: (
     upstream,
     syntax: core.syntax,
     thinking: new ThinkingCache(),
-    onUpstreamLatency: (path, seconds) =>
-      metrics.upstreamLatency.observe({ route: path.startsWith("/v1/messages/count_tokens") ? "/v1/messages/count_tokens" : "/v1/messages" }, seconds),
+    streamMemory: new StreamMemoryPolicy(),
+    onUpstreamLatency: (path, seconds) => metrics.upstreamLatency.observe({ route: routeTemplate(path.split("?")[0]!) }, seconds),
     // Both trusted for as long as the store cache trusts a mapping. Recent bodies (raw and
     // masked, ~0.5 MB per 200 KB conversation) make a re-sent history cost its new turn only;
     // longer strings help a message re-sent with other cache markers.
@@ -63,21 +59,13 @@ export async function createServices(config: Config, logger: Logger, proxyUrl: (
   metrics.runnerCount = () => runner.activeCount;
   return {
     core,
-    facts,
     runner,
     metrics,
     app: {
-      messages: messagesHandlers({
-        messages,
-        upstream,
-        maxBodyBytes: config.maxBodyBytes,
-        // Counted when the response has been sent (telemetry.ts): streams restore as they go.
-        onStats: (request, stats) => facts.setStats(request, stats),
-      }),
-      mask: maskHandlers(core.masker),
+      messages,
+      masker: core.masker,
       runner: new RunnerService(runner, config.claudeWorkdirRoot),
       metrics,
-      facts,
     },
     async close() {
       runner.killAll();

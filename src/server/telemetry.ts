@@ -4,39 +4,54 @@
  * route template, status, durations and counts by type: never text, keys or originals.
  */
 import type { Logger } from "../log.ts";
-import type { CallStats } from "../anthropic/messages-service.ts";
+import type { CallStats, ProxiedCall } from "../proxy/messages-service.ts";
 import type { Metrics } from "./metrics.ts";
+import { routeTemplate } from "./route-table.ts";
 
-/** Per-request facts the handlers learn (tenant, masking counts), keyed by the Request. */
-export class RequestFacts {
-  private readonly tenants = new WeakMap<Request, string>();
-  private readonly stats = new WeakMap<Request, CallStats>();
-  setTenant = (request: Request, tenant: string) => void this.tenants.set(request, tenant);
-  setStats = (request: Request, stats: CallStats) => void this.stats.set(request, stats);
-  tenant = (request: Request) => this.tenants.get(request);
-  statsOf = (request: Request) => this.stats.get(request);
+/**
+ * What the log line says about one request. `instrument` creates it before the app sees the
+ * request; authentication fills in the tenant, and a proxied call hands over the counts its
+ * service returned.
+ */
+export class CallRecord {
+  readonly requestId = `req_proxy_${crypto.randomUUID().replaceAll("-", "")}`;
+  tenant?: string;
+  stats?: CallStats;
+
+  /** Keeps a proxied call's counts (a stream keeps updating them) and gives back its response. */
+  attach(call: ProxiedCall): Response {
+    this.stats = call.stats;
+    return call.response;
+  }
 }
 
-/** `/v1/models/claude-x` → `/v1/models/:id`: labels must not grow with user input. */
-export function routeTemplate(path: string): string {
-  if (path.startsWith("/v1/models/")) return "/v1/models/:id";
-  const known = ["/", "/health", "/health/ready", "/metrics", "/v1/whoami", "/v1/messages", "/v1/messages/count_tokens", "/v1/models", "/v1/mask", "/v1/unmask", "/v1/claude-code", "/v1/claude-code/analyze"];
-  return known.includes(path) ? path : "other";
+/** The record of each request in flight: the one link between `instrument` and the app's handlers. */
+const records = new WeakMap<Request, CallRecord>();
+
+/** The request's record; a request that did not come through `instrument` (app tests) gets a fresh one. */
+export function callRecordOf(request: Request): CallRecord {
+  let record = records.get(request);
+  if (!record) {
+    record = new CallRecord();
+    records.set(request, record);
+  }
+  return record;
 }
 
 export function instrument(
   handle: (request: Request) => Promise<Response> | Response,
-  deps: { logger: Logger; metrics: Metrics; facts: RequestFacts; requestIdOf: (request: Request) => string },
+  deps: { logger: Logger; metrics: Metrics },
 ): (request: Request) => Promise<Response> {
   return async (request) => {
     const started = performance.now();
+    const record = callRecordOf(request);
     const response = await handle(request);
     const route = routeTemplate(new URL(request.url).pathname);
     const headersAt = performance.now();
 
     const finish = (firstByteAt: number | undefined, outcome: "complete" | "aborted") => {
       const ended = performance.now();
-      const stats = deps.facts.statsOf(request);
+      const stats = record.stats;
       deps.metrics.requests.inc({ route, status: String(response.status) });
       if (stats) {
         for (const [type, count] of Object.entries(stats.masked)) deps.metrics.entitiesMasked.inc({ type }, count);
@@ -45,8 +60,8 @@ export function instrument(
       }
       if (firstByteAt !== undefined) deps.metrics.timeToFirstByte.observe({ route }, (firstByteAt - started) / 1000);
       deps.logger.info("request", {
-        request_id: deps.requestIdOf(request),
-        tenant: deps.facts.tenant(request),
+        request_id: record.requestId,
+        tenant: record.tenant,
         method: request.method,
         route,
         status: response.status,

@@ -31,6 +31,4 @@ export interface MappingStore {
 }
 
 /** Thrown by every engine when the backing store cannot answer; the HTTP layer maps it to 503. */
-export class StoreUnavailableError extends Error {
-  override name = "StoreUnavailableError";
-}
+export { StoreUnavailableError } from "../errors.ts";

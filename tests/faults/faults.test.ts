@@ -35,6 +35,14 @@ const post = (url: string, body: unknown, signal?: AbortSignal) =>
   fetch(`${url}/v1/messages`, { method: "POST", headers: { "x-api-key": KEY, "content-type": "application/json" }, body: JSON.stringify(body), signal });
 const message = (i: number, stream = false) => ({ model: "m", max_tokens: 5, stream, messages: [{ role: "user", content: `status of ${instance(i)}?` }] });
 
+const STORE_DOWN = {
+  type: "error",
+  error: {
+    type: "api_error",
+    message: "The mapping store is unavailable, so the request was not forwarded (nothing leaves unmasked). Retry shortly; operators: run `proxy verify-setup`.",
+  },
+};
+
 describe("store faults", () => {
   test("Redis killed mid-load: every request fully succeeds or gets 503, no original reaches the upstream, recovery without restart", async () => {
     upstream.reset();
@@ -47,16 +55,22 @@ describe("store faults", () => {
       Array.from({ length: 8 }, async () => {
         while (next < 200) {
           const i = next++;
-          if (i === 80 && !killed) ((killed = true), await server.stop("SIGKILL"));
+          if (i === 80 && !killed) {
+            killed = true;
+            await server.stop("SIGKILL");
+          }
           const response = await post(proxy.url, message(i));
           const body = (await response.json()) as any;
           statuses.push(response.status);
           if (response.status === 200) expect(body.content[0].type).toBe("text");
-          else expect(body.error.type).toBe("api_error");
+          else expect(body).toEqual(STORE_DOWN);
         }
       }),
     );
     expect(new Set(statuses)).toEqual(new Set([200, 503]));
+    // Refused requests were not forwarded at all, not merely masked.
+    expect(upstream.requests.length).toBe(statuses.filter((status) => status === 200).length);
+    expect((await fetch(`${proxy.url}/health/ready`)).status).toBe(503);
     const seen = upstream.requests.map((r) => r.bodyText).join("\n");
     for (let i = 0; i < 200; i++) expect(seen).not.toContain(instance(i));
     await server.restart();
@@ -66,6 +80,7 @@ describe("store faults", () => {
       if (status !== 200) await Bun.sleep(100);
     }
     expect(status).toBe(200);
+    expect((await fetch(`${proxy.url}/health/ready`)).status).toBe(200);
   }, 60_000);
 
   test("proxy SIGKILLed mid-load and restarted: every surrogate handed out before still restores", async () => {

@@ -4,7 +4,7 @@
  */
 import { loadConfig } from "../../src/config.ts";
 import { createLogger } from "../../src/log.ts";
-import { createApp, requestIdOf } from "../../src/server/app.ts";
+import { createApp } from "../../src/server/app.ts";
 import { instrument } from "../../src/server/telemetry.ts";
 import { createServices, type Services } from "../../src/server/services.ts";
 import { tempDir } from "./proxy-process.ts";
@@ -46,7 +46,7 @@ export async function startTestProxy(options: { upstreamUrl: string; env?: Recor
     store: services.core.store,
     services: services.app,
   });
-  const fetch = instrument((request) => app.handle(request), { logger, metrics: services.metrics, facts: services.facts, requestIdOf });
+  const fetch = instrument((request) => app.handle(request), { logger, metrics: services.metrics });
   const server = Bun.serve({ hostname: "127.0.0.1", port: 0, idleTimeout: 60, fetch });
   port = server.port!;
   return {

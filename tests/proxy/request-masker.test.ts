@@ -1,95 +1,17 @@
 /**
- * The piece path of the request masker: a body split without parsing, pieces shared with a
- * remembered body (found by comparing bytes) reused, and the egress guard still covering every
- * byte. Its output must be exactly what parsing everything gives.
+ * The request masker, with and without the re-sent-history door: a body split without
+ * parsing, pieces shared with a remembered body (found by comparing bytes) reused, and the
+ * egress guard still covering every byte. Its output must be exactly what parsing everything gives.
  */
 import { afterAll, describe, expect, test } from "bun:test";
-import { BodyHistory, commonPrefix, commonSuffix } from "../../src/anthropic/body-history.ts";
-import { splitPieces, splitRequestBody } from "../../src/anthropic/json-segments.ts";
-import { MaskedTextCache } from "../../src/anthropic/masked-text-cache.ts";
-import { RequestMasker, type TextMasker } from "../../src/anthropic/request-masker.ts";
-import { ThinkingCache } from "../../src/anthropic/thinking-cache.ts";
 import { loadConfig } from "../../src/config.ts";
 import { createCore } from "../../src/core.ts";
 import { createLogger } from "../../src/log.ts";
+import { RequestMasker, type TextMasker } from "../../src/proxy/request-masker.ts";
+import { BodyHistory, MaskedTextCache } from "../../src/proxy/reuse/index.ts";
+import { ThinkingCache } from "../../src/proxy/thinking-cache.ts";
 import { seededRandom } from "../fixtures/sse-builder.ts";
 import { tempDir } from "../helpers/proxy-process.ts";
-
-describe("splitting a body into pieces", () => {
-  test("top-level members and messages elements, with their exact raw texts", () => {
-    const text = ` { "model" : "m",\n "messages":[ {"role":"user","content":"a \\"quoted\\" ] } text"} ,{"role":"assistant","content":[{"type":"text","text":"x"}]}],"max_tokens":12,"stream":true,"system":[{"type":"text","text":"s"}] } `;
-    const pieces = splitRequestBody(text)!;
-    expect(pieces.map((piece) => [piece.key, piece.element, piece.first, text.slice(piece.start, piece.end)])).toEqual([
-      ["model", false, false, '"m"'],
-      ["messages", true, true, '{"role":"user","content":"a \\"quoted\\" ] } text"}'],
-      ["messages", true, false, '{"role":"assistant","content":[{"type":"text","text":"x"}]}'],
-      ["max_tokens", false, false, "12"],
-      ["stream", false, false, "true"],
-      ["system", false, false, '[{"type":"text","text":"s"}]'],
-    ]);
-    // An empty messages array is an ordinary member.
-    expect(splitRequestBody('{"messages":[ ]}')!.map((piece) => [piece.key, piece.element])).toEqual([["messages", false]]);
-    expect(splitRequestBody("{}")).toEqual([]);
-  });
-
-  test("a string ends at the first quote after an even run of backslashes", () => {
-    for (const content of ["ends with one \\", "two \\\\", 'quote \\" and \\\\"', '\\\\\\"', "]}{[,:"]) {
-      const raw = JSON.stringify(content);
-      const text = `{"messages":[{"content":${raw}},{"content":${raw}}],"after":${raw}}`;
-      expect(splitRequestBody(text)!.map((piece) => JSON.parse(text.slice(piece.start, piece.end)))).toEqual([{ content }, { content }, content]);
-    }
-  });
-
-  test("resumes after an element or a member, and stops where the sink says", () => {
-    const seen: string[] = [];
-    const rest = ' , {"b":2}],"stream":true}';
-    expect(splitPieces(rest, "element", (piece) => (seen.push(`${piece.key}:${piece.first}:${rest.slice(piece.start, piece.end)}`), true))).toBe("end");
-    expect(seen).toEqual(['messages:false:{"b":2}', "stream:false:true"]);
-    expect(splitPieces('],"stream":true}', "element", () => true)).toBe("end");
-    expect(splitPieces(',"a":1,"b":2}', "member", (piece) => piece.key !== "a")).toBe("stopped");
-    expect(splitPieces("}", "member", () => true)).toBe("end");
-  });
-
-  test.each([
-    ["", "empty"],
-    ["[1,2]", "not an object"],
-    ['{"a":1} x', "trailing text"],
-    ['{"a" 1}', "missing colon"],
-    ['{"a":"unterminated}', "unterminated string"],
-    ['{"a":[1,2}', "unbalanced"],
-    ['{"a":1,}', "trailing comma"],
-    ["{a:1}", "unquoted key"],
-    ['{"messages":[{"x":1} {"y":2}]}', "missing comma between messages"],
-  ])("%p is not split (%s): the ordinary parser reports it", (text) => {
-    expect(splitRequestBody(text)).toBeUndefined();
-  });
-});
-
-describe("common prefix and suffix of byte strings", () => {
-  const naivePrefix = (a: Buffer, b: Buffer) => {
-    let i = 0;
-    while (i < a.length && i < b.length && a[i] === b[i]) i++;
-    return i;
-  };
-  const naiveSuffix = (a: Buffer, b: Buffer, limit: number) => {
-    let i = 0;
-    while (i < limit && i < a.length && i < b.length && a[a.length - 1 - i] === b[b.length - 1 - i]) i++;
-    return i;
-  };
-  test("agree with a byte-by-byte comparison, at every block boundary and length", () => {
-    const random = seededRandom(42);
-    for (let round = 0; round < 300; round++) {
-      const length = Math.floor(random() * 20_000);
-      const a = Buffer.from(Array.from({ length }, () => Math.floor(random() * 4)));
-      const b = Buffer.from(a);
-      const cut = Math.floor(random() * (length + 1));
-      const other = round % 3 === 0 ? b.subarray(0, cut) : Buffer.concat([b.subarray(0, cut), Buffer.from([9]), b.subarray(cut)]);
-      const limit = Math.floor(random() * (length + 2));
-      expect(commonPrefix(a, other)).toBe(naivePrefix(a, other));
-      expect(commonSuffix(a, other, limit)).toBe(naiveSuffix(a, other, limit));
-    }
-  });
-});
 
 describe("masking by pieces", async () => {
   const loaded = loadConfig({ DATA_DIR: tempDir("cmp-pieces-"), ANTHROPIC_API_KEY: "sk-ant-test-000000000000", ANTHROPIC_UPSTREAM_URL: "http://127.0.0.1:9", PROXY_API_KEYS: "t:k-0123456789abcdef" });
@@ -100,7 +22,12 @@ describe("masking by pieces", async () => {
   /** Counts the texts that reach the scanner and the store. */
   const counting = () => {
     const counter = { texts: 0 };
-    const masker: TextMasker = { maskTexts: (tenant, texts) => ((counter.texts += texts.length), core.masker.maskTexts(tenant, texts)) };
+    const masker: TextMasker = {
+      maskTexts: (tenant, texts) => {
+        counter.texts += texts.length;
+        return core.masker.maskTexts(tenant, texts);
+      },
+    };
     return { counter, masker };
   };
   const requestMasker = (options: { pieces: boolean; now?: () => number; maxAgeMs?: number; masker?: TextMasker }) =>
@@ -253,17 +180,5 @@ describe("masking by pieces", async () => {
     const both = (await mask(byPieces, "acme", body([quoted, { role: "user", content: `DB_PASSWORD=${password}\n${instances.join("\n")}` }]))).text;
     expect(both).not.toContain(password);
     for (const instance of instances) expect(both).not.toContain(instance);
-  });
-
-  test("the history is bounded per tenant and in bytes", async () => {
-    const history = new BodyHistory({ maxBytes: 10_000, maxAgeMs: 60_000, perTenant: 2 });
-    const remembered = (n: number) => ({ bytes: Buffer.alloc(n, 7), pieces: [] });
-    const [a, b, c] = [remembered(2_000), remembered(2_001), remembered(2_002)];
-    for (const body of [a, b, c]) history.remember("acme", body);
-    expect(history.closest("acme", a.bytes)?.body).not.toBe(a); // only the two most recent are kept
-    expect(history.closest("acme", c.bytes)?.body).toBe(c);
-    history.remember("other", remembered(9_000)); // over the byte bound: the least recent tenant goes first
-    expect(history.closest("acme", c.bytes)).toBeUndefined();
-    expect(history.closest("other", Buffer.alloc(9_000, 7))).toBeDefined();
   });
 });

@@ -5,9 +5,9 @@
  */
 import Anthropic from "@anthropic-ai/sdk";
 import { afterAll, describe, expect, test } from "bun:test";
-import { BodyBuffers } from "../../src/anthropic/body-buffers.ts";
-import { startScriptedUpstream } from "../fixtures/scripted-upstream.ts";
-import { startTestProxy } from "../helpers/test-proxy.ts";
+import { BodyBuffers } from "../../../src/proxy/reuse/body-buffers.ts";
+import { startScriptedUpstream } from "../../fixtures/scripted-upstream.ts";
+import { startTestProxy } from "../../helpers/test-proxy.ts";
 
 describe("body buffers", () => {
   test("a returned buffer serves the next body of its size class; one still leased never does", () => {

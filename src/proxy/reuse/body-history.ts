@@ -7,36 +7,8 @@
  * A piece is trusted for a bounded time only (`maxAgeMs`): its surrogates must still exist in
  * the store, and masking through the store again is what extends their lifetime there.
  */
-import type { MaskedEntity } from "./egress-guard.ts";
-
-/** The masked form of one piece of a body (see json-segments), shared by every body holding it. */
-export interface MaskedPiece {
-  key: string;
-  element: boolean;
-  first: boolean;
-  /** The masked JSON of the value, UTF-8. */
-  masked: Buffer;
-  entities: MaskedEntity[];
-  /** When these bytes were masked through the store. */
-  at: number;
-  /**
-   * Originals (raw or JSON-escaped) the egress guard has found absent from `masked`; one set
-   * shared by every piece checked in the same request.
-   */
-  verified: ReadonlySet<string>;
-}
-
-/** A piece where it sits in one body: its raw value is bytes [start, end). */
-export interface PlacedPiece {
-  start: number;
-  end: number;
-  piece: MaskedPiece;
-}
-
-export interface RememberedBody {
-  bytes: Buffer;
-  pieces: PlacedPiece[];
-}
+import { commonPrefix } from "./bytes.ts";
+import type { RememberedBody } from "./pieces.ts";
 
 export interface BodyHistoryOptions {
   /** Bound on the bytes held, raw and masked, over all tenants. */
@@ -51,42 +23,6 @@ export interface BodyHistoryOptions {
 const MIN_SHARED_BYTES = 1_024;
 /** A body shared up to its last this many bytes is not worth comparing further candidates against. */
 const GOOD_ENOUGH_TAIL = 32_768;
-/** Blocks compared natively before narrowing down; bodies differ late, if at all. */
-const BLOCK = 4_096;
-
-const equalRange = (a: Buffer, aStart: number, b: Buffer, bStart: number, length: number) =>
-  a.compare(b, bStart, bStart + length, aStart, aStart + length) === 0;
-
-/** Length of the longest common prefix of `a` and `b`. */
-export function commonPrefix(a: Buffer, b: Buffer): number {
-  const n = Math.min(a.length, b.length);
-  let lo = 0;
-  while (lo + BLOCK <= n && equalRange(a, lo, b, lo, BLOCK)) lo += BLOCK;
-  let hi = Math.min(n, lo + BLOCK);
-  while (lo < hi) {
-    const mid = (lo + hi + 1) >> 1;
-    if (equalRange(a, lo, b, lo, mid - lo)) lo = mid;
-    else hi = mid - 1;
-  }
-  return lo;
-}
-
-/** Length of the longest common suffix of `a` and `b`, at most `limit`. */
-export function commonSuffix(a: Buffer, b: Buffer, limit: number): number {
-  const n = Math.min(a.length, b.length, limit);
-  const tailA = (length: number) => a.length - length;
-  const tailB = (length: number) => b.length - length;
-  let lo = 0;
-  while (lo + BLOCK <= n && equalRange(a, tailA(lo + BLOCK), b, tailB(lo + BLOCK), BLOCK)) lo += BLOCK;
-  let hi = Math.min(n, lo + BLOCK);
-  while (lo < hi) {
-    const mid = (lo + hi + 1) >> 1;
-    if (equalRange(a, tailA(mid), b, tailB(mid), mid - lo)) lo = mid;
-    else hi = mid - 1;
-  }
-  return lo;
-}
-
 /** Pieces shared by several bodies are counted in each: the bound errs on the safe side. */
 const sizeOf = (body: RememberedBody) => body.bytes.length + body.pieces.reduce((sum, placed) => sum + placed.piece.masked.length, 0);
 
@@ -113,7 +49,7 @@ export class BodyHistory {
       const shared = commonPrefix(bytes, body.bytes);
       if (shared >= MIN_SHARED_BYTES && shared > (best?.shared ?? 0)) best = { body, shared };
       // Most recent first: a body that shares all but the new turn is as good as it gets.
-      if (shared >= bytes.length - GOOD_ENOUGH_TAIL) break;
+      if (best?.body === body && shared >= bytes.length - GOOD_ENOUGH_TAIL) break;
     }
     return best;
   }

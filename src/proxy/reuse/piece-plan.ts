@@ -5,7 +5,8 @@
  * ending (everything after it is the remembered body's, shifted). Only the stretch in between
  * is decoded and split: a re-sent conversation costs its new turn, not its length.
  */
-import { commonSuffix, type MaskedPiece, type RememberedBody } from "./body-history.ts";
+import { commonSuffix } from "./bytes.ts";
+import type { MaskedPiece, RememberedBody } from "./pieces.ts";
 import { splitPieces, type SplitState } from "./json-segments.ts";
 
 export interface PlannedPiece {
@@ -28,7 +29,7 @@ export interface Previous {
 }
 
 /** The pieces of `bytes` in order, or undefined when the body is unusual (see json-segments). */
-export function planPieces(bytes: Buffer, previous: Previous | undefined, fresh: (piece: MaskedPiece) => boolean): PlannedPiece[] | undefined {
+export function planPieces(bytes: Buffer, previous: Previous | undefined, isTrusted: (piece: MaskedPiece) => boolean): PlannedPiece[] | undefined {
   const planned: PlannedPiece[] = [];
   let resume = 0;
   let state: SplitState = "start";
@@ -77,7 +78,7 @@ export function planPieces(bytes: Buffer, previous: Previous | undefined, fresh:
 
   // A piece trusted too long is masked through the store again.
   for (const piece of planned) {
-    if (piece.reuse && !fresh(piece.reuse)) {
+    if (piece.reuse && !isTrusted(piece.reuse)) {
       piece.text = bytes.toString("utf8", piece.start, piece.end);
       piece.reuse = undefined;
     }

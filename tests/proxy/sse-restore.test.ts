@@ -4,7 +4,8 @@
  * byte for byte the same once joined, and text deltas are restored on the fast path too.
  */
 import { describe, expect, test } from "bun:test";
-import { restoreSseStream } from "../../src/anthropic/sse-restore.ts";
+import { restoreSseStream } from "../../src/proxy/sse-restore.ts";
+import { StreamMemoryPolicy } from "../../src/proxy/stream-memory.ts";
 import { surrogateSyntax } from "../../src/masking/stream-restorer.ts";
 import { encodeSse, messageEvents } from "../fixtures/sse-builder.ts";
 
@@ -29,7 +30,7 @@ describe("restoreSseStream", () => {
         controller.close();
       },
     });
-    const chunks = await readAll(restoreSseStream(oneRead, { syntax, resolve, abort: () => {} }));
+    const chunks = await readAll(restoreSseStream(oneRead, { syntax, resolve, memory: new StreamMemoryPolicy(), abort: () => {} }));
     expect(chunks.length).toBeGreaterThan(3);
     expect(chunks[0]!.length).toBeLessThan(upstream.length / 3);
     // Event by event the same events; the restored text reads the same once the deltas are joined.

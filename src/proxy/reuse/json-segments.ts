@@ -164,5 +164,9 @@ function elements(text: string, i: number, first: boolean, sink: PieceSink): { o
 /** Every piece of a whole body, or undefined when it is unusual (see splitPieces). */
 export function splitRequestBody(text: string): RawPiece[] | undefined {
   const pieces: RawPiece[] = [];
-  return splitPieces(text, "start", (piece) => (pieces.push(piece), true)) === "end" ? pieces : undefined;
+  const collect = (piece: RawPiece) => {
+    pieces.push(piece);
+    return true;
+  };
+  return splitPieces(text, "start", collect) === "end" ? pieces : undefined;
 }

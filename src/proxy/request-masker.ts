@@ -1,21 +1,16 @@
 /**
  * Masks a Messages API request body: every content string, in one store round trip, with the
- * egress guard over the result. A body is handled as pieces (top-level members and `messages`
- * elements, see json-segments): pieces this tenant sent before, found by comparing bytes with
- * a remembered body (body-history), are reused as they are; the others are parsed, masked and
- * serialised. The output is byte for byte what parsing and serialising the whole body gives.
- * Anything unusual, including a guard hit, takes the ordinary path: parse everything.
+ * egress guard over the result. A re-sent conversation goes through the history's door
+ * (reuse/), which hands back only its new pieces to mask here; anything unusual takes the
+ * ordinary path: parse everything, mask, serialise, guard.
  */
+import { ProxyError } from "../errors.ts";
+import { parseJsonObject } from "../json.ts";
 import type { Logger } from "../log.ts";
-import { parseJsonObject } from "../server/body.ts";
-import { ProxyError } from "../server/errors.ts";
-import type { BodyHistory, MaskedPiece, PlacedPiece } from "./body-history.ts";
-import { requestSlots, type Slot } from "./content-walker.ts";
-import { assembleBody } from "./assemble-body.ts";
-import { BodyBuffers } from "./body-buffers.ts";
-import { findLeaks, guardPieces, type MaskedEntity } from "./egress-guard.ts";
-import type { MaskedTextCache } from "./masked-text-cache.ts";
-import { planPieces, type PlannedPiece } from "./piece-plan.ts";
+import type { MaskedEntity } from "../masking/types.ts";
+import { requestSlots, type Slot } from "../anthropic/content-walker.ts";
+import { findLeaks } from "./egress-guard.ts";
+import { historyReuse, type BodyHistory, type MaskedNewPiece, type MaskedTextCache, type MaskReusingHistory, type NewPiece } from "./reuse/index.ts";
 import type { ThinkingCache } from "./thinking-cache.ts";
 
 type Json = Record<string, unknown>;
@@ -42,20 +37,19 @@ export interface MaskedRequest {
   release?: () => void;
 }
 
-const NONE_VERIFIED: ReadonlySet<string> = new Set();
-
 const egressRefused = () =>
   new ProxyError(500, "api_error", "The proxy refused to forward this request because masking was incomplete (no data was sent). Please report this to your operators.");
 
 export class RequestMasker {
-  private readonly buffers = new BodyBuffers();
+  private readonly reuse?: MaskReusingHistory;
 
-  constructor(private readonly deps: RequestMaskerDeps) {}
+  constructor(private readonly deps: RequestMaskerDeps) {
+    if (deps.history) this.reuse = historyReuse(deps.history, (tenant, pieces) => this.maskNewPieces(tenant, pieces));
+  }
 
   /** Masks a UTF-8 body (already checked to be valid UTF-8). */
   async maskBody(tenant: string, bytes: Buffer): Promise<MaskedRequest> {
-    const history = this.deps.history;
-    const reused = history && (await this.maskByPieces(tenant, bytes, history));
+    const reused = this.reuse && (await this.reuse(tenant, bytes));
     return reused ?? this.maskRequest(tenant, parseJsonObject(bytes.toString("utf8")));
   }
 
@@ -84,39 +78,10 @@ export class RequestMasker {
     return { body: Buffer.from(text), entities };
   }
 
-  /**
-   * The piece path of maskBody. Returns undefined where the ordinary path must decide: an
-   * unusual body, a piece that does not parse, or a guard hit.
-   */
-  private async maskByPieces(tenant: string, bytes: Buffer, history: BodyHistory): Promise<MaskedRequest | undefined> {
-    const previous = history.closest(tenant, bytes);
-    const now = history.now();
-    const planned = planPieces(bytes, previous, (piece) => now - piece.at <= history.maxAgeMs);
-    if (!planned) return undefined;
-    const pieces = await this.maskFresh(tenant, planned, now);
-    if (!pieces) return undefined;
-
-    const entities = new Map<string, MaskedEntity>();
-    for (const piece of pieces) for (const entity of piece.entities) entities.set(entity.original, entity);
-    const { lease, placed, keys } = assembleBody(pieces, this.buffers);
-    if (!guardPieces(lease.bytes, placed, keys, [...entities.values()])) {
-      lease.release();
-      return undefined;
-    }
-
-    const remembered: PlacedPiece[] = planned.map(({ start, end }, i) => ({ start, end, piece: pieces[i]! }));
-    // The body it grew from is forgotten: the conversation's next turn will extend this one.
-    const grewFrom = previous && previous.shared * 2 >= previous.body.bytes.length ? previous.body : undefined;
-    history.remember(tenant, { bytes, pieces: remembered }, grewFrom);
-    return { body: lease.bytes, entities: [...entities.values()], release: lease.release };
-  }
-
-  /** Parses and masks the pieces not reused (one store round trip for all). */
-  private async maskFresh(tenant: string, planned: PlannedPiece[], now: number): Promise<MaskedPiece[] | undefined> {
-    const fresh: { at: number; value: unknown; slots: Slot[] }[] = [];
-    for (let at = 0; at < planned.length; at++) {
-      const { text, key, element } = planned[at]!;
-      if (text === undefined) continue;
+  /** Parses and masks the pieces the history could not reuse (one store round trip for all). */
+  private async maskNewPieces(tenant: string, pieces: NewPiece[]): Promise<MaskedNewPiece[] | undefined> {
+    const parsed: { value: unknown; slots: Slot[] }[] = [];
+    for (const { key, element, text } of pieces) {
       let value: unknown;
       try {
         value = JSON.parse(text);
@@ -125,19 +90,16 @@ export class RequestMasker {
       }
       // The walker sees the piece where it sits in the body.
       const holder = element ? { messages: [value] } : { [key]: value };
-      fresh.push({ at, value, slots: this.slotsToMask(tenant, requestSlots(holder as Json)) });
+      parsed.push({ value, slots: this.slotsToMask(tenant, requestSlots(holder as Json)) });
     }
-    const { perSlot } = await this.maskSlots(tenant, fresh.flatMap(({ slots }) => slots));
-    const pieces = planned.map((plannedPiece) => plannedPiece.reuse);
-    let offset = 0;
-    for (const { at, value, slots } of fresh) {
+    const { perSlot } = await this.maskSlots(tenant, parsed.flatMap(({ slots }) => slots));
+    let slotOffset = 0;
+    return parsed.map(({ value, slots }) => {
       const own = new Map<string, MaskedEntity>();
-      for (let i = 0; i < slots.length; i++) for (const entity of perSlot[offset + i]!) own.set(entity.original, entity);
-      offset += slots.length;
-      const { key, element, first } = planned[at]!;
-      pieces[at] = { key, element, first, masked: Buffer.from(JSON.stringify(value)), entities: [...own.values()], at: now, verified: NONE_VERIFIED };
-    }
-    return pieces as MaskedPiece[];
+      for (let i = 0; i < slots.length; i++) for (const entity of perSlot[slotOffset + i]!) own.set(entity.original, entity);
+      slotOffset += slots.length;
+      return { masked: Buffer.from(JSON.stringify(value)), entities: [...own.values()] };
+    });
   }
 
   /** The slots to mask: a thinking block restored earlier goes back exactly as the upstream signed it. */
@@ -159,18 +121,21 @@ export class RequestMasker {
     const cache = this.deps.maskedTexts;
     const entities = new Map<string, MaskedEntity>();
     const perSlot: MaskedEntity[][] = new Array(slots.length);
-    const fresh: number[] = [];
+    const uncached: number[] = [];
     slots.forEach((slot, i) => {
       const hit = cache?.get(tenant, slot.get());
-      if (!hit) return void fresh.push(i);
+      if (!hit) {
+        uncached.push(i);
+        return;
+      }
       slot.set(hit.masked);
       perSlot[i] = hit.entities;
       for (const entity of hit.entities) entities.set(entity.original, entity);
     });
-    if (fresh.length > 0) {
-      const texts = fresh.map((i) => slots[i]!.get());
+    if (uncached.length > 0) {
+      const texts = uncached.map((i) => slots[i]!.get());
       const result = await this.deps.masker.maskTexts(tenant, texts);
-      fresh.forEach((slotIndex, i) => {
+      uncached.forEach((slotIndex, i) => {
         const own = result.perText[i]!.map((index) => result.entities[index]!);
         slots[slotIndex]!.set(result.masked[i]!);
         perSlot[slotIndex] = own;

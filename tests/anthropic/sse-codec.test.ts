@@ -1,5 +1,5 @@
 import { expect, test } from "bun:test";
-import { SseDecoder } from "../../src/anthropic/sse-decoder.ts";
+import { SseDecoder } from "../../src/anthropic/sse-codec.ts";
 
 const STREAM =
   'event: message_start\ndata: {"type":"message_start"}\n\n' +

@@ -5,12 +5,13 @@
  * instead of a scan. An entry is trusted for a bounded time only: its surrogates must still
  * exist in the store, and re-masking through the store is also what extends their lifetime.
  */
-import type { MaskedEntity } from "./egress-guard.ts";
+import type { MaskedEntity } from "../../masking/types.ts";
 
 export interface MaskedTextEntry {
   masked: string;
   entities: MaskedEntity[];
-  at: number;
+  /** When the text was masked through the store (ms since the epoch). */
+  maskedAt: number;
   /** The original text, compared on a hit so a hash collision can never hand back another string. */
   text: string;
 }
@@ -55,7 +56,7 @@ export class MaskedTextCache {
     if (text.length < this.minLength) return undefined;
     const key = this.key(tenant, text);
     const entry = this.entries.get(key);
-    if (!entry || entry.text !== text || this.now() - entry.at > this.maxAgeMs) return undefined;
+    if (!entry || entry.text !== text || this.now() - entry.maskedAt > this.maxAgeMs) return undefined;
     this.entries.delete(key);
     this.entries.set(key, entry);
     return entry;
@@ -67,7 +68,7 @@ export class MaskedTextCache {
     const old = this.entries.get(key);
     if (old) this.chars -= this.size(old);
     this.entries.delete(key);
-    const entry: MaskedTextEntry = { masked, entities, at: this.now(), text };
+    const entry: MaskedTextEntry = { masked, entities, maskedAt: this.now(), text };
     this.entries.set(key, entry);
     this.chars += this.size(entry);
     for (const [oldest, evicted] of this.entries) {

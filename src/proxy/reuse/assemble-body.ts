@@ -4,7 +4,7 @@
  * first one. The body is written into a leased buffer (see body-buffers.ts).
  */
 import type { BodyBuffers, BodyLease } from "./body-buffers.ts";
-import type { MaskedPiece } from "./body-history.ts";
+import type { MaskedPiece } from "./pieces.ts";
 
 export interface AssembledBody {
   lease: BodyLease;

@@ -1,0 +1,115 @@
+/**
+ * The work behind /v1/messages, /v1/messages/count_tokens and /v1/models, callable without a
+ * server: one door, `handle`. A call with a body is masked (request-masker.ts), forwarded with
+ * the proxy's own key, and its answer restored (JSON or SSE) for the caller; a model listing
+ * holds nothing to mask and is passed through.
+ */
+import type { MaskedEntity } from "../masking/types.ts";
+import type { SurrogateSyntax } from "../masking/stream-restorer.ts";
+import type { MappingStore } from "../store/types.ts";
+import type { Upstream, UpstreamResponse } from "../anthropic/upstream.ts";
+import { restoreJsonAnswer } from "./json-restore.ts";
+import { RequestMasker, type MaskedRequest, type RequestMaskerDeps } from "./request-masker.ts";
+import { restoreSseStream } from "./sse-restore.ts";
+import { StreamMemoryPolicy } from "./stream-memory.ts";
+import { surrogateResolver, type RestoreCounts } from "./surrogate-resolver.ts";
+
+export interface MessagesDeps extends RequestMaskerDeps {
+  store: Pick<MappingStore, "lookup">;
+  upstream: Upstream;
+  syntax: SurrogateSyntax;
+  /** Shared by every restored stream of this service; one per app. */
+  streamMemory?: StreamMemoryPolicy;
+  /** Seconds from sending the masked request until the upstream's headers arrived. */
+  onUpstreamLatency?: (path: string, seconds: number) => void;
+}
+
+/** What one proxied call did, for the request log line and metrics (counts and types only). */
+export interface CallStats extends RestoreCounts {
+  masked: Record<string, number>;
+  /** Set once a streamed answer has ended: false if it broke or lacked message_stop. */
+  streamComplete?: boolean;
+}
+
+/** A call's answer, and its counts (a stream keeps counting until it ends). */
+export interface ProxiedCall {
+  response: Response;
+  stats: CallStats;
+}
+
+const pathWithQuery = (request: Request) => {
+  const url = new URL(request.url);
+  return url.pathname + url.search;
+};
+
+function countByType(entities: readonly MaskedEntity[]): Record<string, number> {
+  const counts: Record<string, number> = {};
+  for (const entity of entities) counts[entity.type] = (counts[entity.type] ?? 0) + 1;
+  return counts;
+}
+
+export class MessagesService {
+  private readonly requests: RequestMasker;
+  private readonly streamMemory: StreamMemoryPolicy;
+
+  constructor(private readonly deps: MessagesDeps) {
+    this.requests = new RequestMasker(deps);
+    this.streamMemory = deps.streamMemory ?? new StreamMemoryPolicy();
+  }
+
+  /**
+   * Handles one call: `body` (UTF-8, already size-checked) is masked and sent; without a body
+   * the call is a GET passed through as it is.
+   */
+  async handle(tenant: string, request: Request, body?: Buffer): Promise<ProxiedCall> {
+    const path = pathWithQuery(request);
+    if (body === undefined) {
+      const upstream = await this.deps.upstream.send({ method: "get", path, clientHeaders: request.headers, signal: request.signal });
+      const stats: CallStats = { masked: {}, restoredSurrogates: 0, unknownSurrogates: 0 };
+      return { response: new Response(upstream.body, { status: upstream.status, headers: upstream.headers }), stats };
+    }
+    const masked = await this.requests.maskBody(tenant, body);
+    const stats: CallStats = { masked: countByType(masked.entities), restoredSurrogates: 0, unknownSurrogates: 0 };
+    return { response: await this.forward(tenant, request, path, masked, stats), stats };
+  }
+
+  /** Forwards a masked body and returns the client's response, restored. */
+  private async forward(tenant: string, request: Request, path: string, masked: MaskedRequest, stats: CallStats): Promise<Response> {
+    const controller = new AbortController();
+    const onClientGone = () => controller.abort();
+    request.signal.addEventListener("abort", onClientGone, { once: true });
+    const sentAt = performance.now();
+    let upstream: UpstreamResponse;
+    try {
+      upstream = await this.deps.upstream.send({ method: "post", path, clientHeaders: request.headers, body: masked.body, signal: controller.signal });
+    } finally {
+      // fetch has copied the body by now (reuse/body-buffers.ts): its buffer can serve the next request.
+      masked.release?.();
+    }
+    this.deps.onUpstreamLatency?.(path, (performance.now() - sentAt) / 1000);
+    const resolve = surrogateResolver(this.deps.store, tenant, masked.entities, stats);
+    const onThinking = (signed: string, restored: string) => this.deps.thinking.remember(tenant, signed, restored);
+    const headers = upstream.headers;
+
+    if (upstream.body && headers.get("content-type")?.startsWith("text/event-stream")) {
+      const stream = restoreSseStream(upstream.body, {
+        syntax: this.deps.syntax,
+        resolve,
+        memory: this.streamMemory,
+        abort: () => controller.abort(),
+        onThinking,
+        onEnd: (complete) => {
+          stats.streamComplete = complete;
+          request.signal.removeEventListener("abort", onClientGone);
+        },
+      });
+      headers.set("cache-control", "no-cache");
+      return new Response(stream, { status: upstream.status, headers });
+    }
+
+    const text = upstream.body ? await new Response(upstream.body).text() : "";
+    request.signal.removeEventListener("abort", onClientGone);
+    const restored = await restoreJsonAnswer(text, { syntax: this.deps.syntax, resolve, onThinking });
+    return new Response(restored, { status: upstream.status, headers });
+  }
+}
