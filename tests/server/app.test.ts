@@ -1,6 +1,9 @@
 /** The foundation's HTTP behaviour, driven in-process with app.handle(). */
 import { describe, expect, test } from "bun:test";
-import { createAuthenticator } from "../../src/server/auth.ts";
+import { loadConfig } from "../../src/config.ts";
+import { createAuthenticator, type Authenticator } from "../../src/server/auth.ts";
+import { createServices } from "../../src/server/services.ts";
+import { tempDir } from "../helpers/proxy-process.ts";
 import { createApp } from "../../src/server/app.ts";
 import { readJsonObject } from "../../src/server/body.ts";
 import { createLogger } from "../../src/log.ts";
@@ -158,5 +161,38 @@ describe("errors keep the Anthropic shape and the server keeps serving", () => {
 
   test("HEAD / (Claude Code's connectivity probe) → 200", async () => {
     expect((await call("/", { method: "HEAD" })).status).toBe(200);
+  });
+});
+
+describe("authentication runs once per request", () => {
+  // Regression: an unnamed auth plugin mounted twice authenticated feature routes twice.
+  test("on /v1/whoami, /metrics and the feature routes, the authenticator is asked exactly once", async () => {
+    const loaded = loadConfig({ DATA_DIR: tempDir("cmp-app-"), ANTHROPIC_API_KEY: "sk-ant-test-000000000000", ANTHROPIC_UPSTREAM_URL: "http://127.0.0.1:9", PROXY_API_KEYS: "acme:key-acme-123" });
+    if (!loaded.ok) throw new Error(loaded.problems.join("\n"));
+    const logger = createLogger("error", () => {});
+    const services = await createServices(loaded.config, logger, () => "http://127.0.0.1:9");
+    const real = createAuthenticator([{ tenant: "acme", key: "key-acme-123" }]);
+    let calls = 0;
+    const counting: Authenticator = {
+      tenants: real.tenants,
+      authenticate: (input) => {
+        calls++;
+        return real.authenticate(input);
+      },
+    };
+    const featureApp = createApp({ version: "t", keys: [], logger, maxBodyBytes: 1024, services: services.app, authenticator: counting });
+    try {
+      for (const [method, path, body] of [
+        ["GET", "/v1/whoami"],
+        ["GET", "/metrics"],
+        ["POST", "/v1/mask", '{"text":"i-0a1b2c3d4e5f67890"}'],
+      ] as const) {
+        calls = 0;
+        const response = await featureApp.handle(new Request(`http://localhost${path}`, { method, body, headers: { "x-api-key": "key-acme-123" } }));
+        expect({ path, status: response.status, calls }).toEqual({ path, status: 200, calls: 1 });
+      }
+    } finally {
+      await services.close();
+    }
   });
 });
