@@ -35,4 +35,28 @@ describe("egress guard over assembled pieces", () => {
     withNew.verified = reused.verified;
     expect(guardPieces(body([withNew]).bytes, body([withNew]).placed, "messages", [old, fresh])).toBe(false);
   });
+
+  test("an original standing as a top-level member name is a hit, though no piece holds it", () => {
+    const [entity] = originals(1);
+    const clean = [piece('"nothing here"')];
+    expect(guardPieces(body(clean).bytes, body(clean).placed, "model\0messages", [entity!])).toBe(true);
+    expect(guardPieces(body(clean).bytes, body(clean).placed, `model\0${entity!.original}`, [entity!])).toBe(false);
+  });
+
+  test("after a clean check every piece records every form it was checked for (raw and JSON-escaped)", () => {
+    const entities = [...originals(2), { type: "url_password", surrogate: "SECRET_PASSWORD_001", original: 'pa"ss/word\\1' }];
+    const pieces = [piece('"a"'), piece('"b"')];
+    expect(guardPieces(body(pieces).bytes, body(pieces).placed, "messages", entities)).toBe(true);
+    const expected = [entities[0]!.original, entities[1]!.original, 'pa"ss/word\\1', JSON.stringify('pa"ss/word\\1').slice(1, -1)];
+    for (const checked of pieces) expect([...checked.verified].sort()).toEqual(expected.sort());
+    // One set shared by the pieces of one request.
+    expect(pieces[0]!.verified).toBe(pieces[1]!.verified);
+  });
+
+  test("a failed check records nothing", () => {
+    const [entity] = originals(1);
+    const leaky = [piece('"clean"'), piece(`"${entity!.original}"`)];
+    expect(guardPieces(body(leaky).bytes, body(leaky).placed, "messages", [entity!])).toBe(false);
+    for (const checked of leaky) expect(checked.verified.size).toBe(0);
+  });
 });
