@@ -308,10 +308,19 @@ describe("conversations", () => {
 });
 
 describe("other routes", () => {
-  test("count_tokens is masked before it leaves", async () => {
-    const result = await client.messages.countTokens({ model: "m", messages: [{ role: "user", content: userTurn }] });
-    expect(result.input_tokens).toBeGreaterThan(0);
-    expect(upstream.requests[0]!.path).toBe("/v1/messages/count_tokens");
+  test("count_tokens is masked before it leaves, and its answer comes back as the upstream gave it", async () => {
+    const result = await client.messages.countTokens({ model: "m", system: `Account ${ACCOUNT}`, messages: [{ role: "user", content: userTurn }] });
+    const sent = upstream.requests[0]!;
+    expect(sent.method).toBe("POST");
+    expect(sent.path).toBe("/v1/messages/count_tokens");
+    expect(sent.json).toEqual({
+      model: "m",
+      // A bare account is masked in an account context; its surrogate is the one inside the ARN.
+      system: `Account ${(await surrogateOf(ROLE_ARN)).split(":")[4]}`,
+      messages: [{ role: "user", content: `Why is ${await surrogateOf(INSTANCE)} slow? Key ${await surrogateOf(ACCESS_KEY)}, role ${await surrogateOf(ROLE_ARN)}` }],
+    });
+    // The fixture counts the bytes it received: the client sees the upstream's own answer.
+    expect(result).toEqual({ input_tokens: Math.ceil(sent.bodyText.length / 4) });
     expectNoOriginalUpstream();
   });
 
