@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The whole test suite on a fresh machine: setup, the services tests start themselves
-# (redis-server, from Debian's packages when absent), then `bun test`.
+# (redis-server, from Debian's packages when absent), the type check, then `bun test`.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -13,4 +13,6 @@ if ! command -v redis-server >/dev/null 2>&1 || ! command -v redis-cli >/dev/nul
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq redis-server >/dev/null
 fi
 
+# Types first: a type error fails the run before the slower suites start.
+bun run typecheck
 bun test "$@"
