@@ -432,6 +432,12 @@ describe("upstream failures", () => {
         type: "error",
         error: { type: "api_error", message: "Cannot reach the upstream API; check ANTHROPIC_UPSTREAM_URL and the network, then retry." },
       });
+      // Regression: the log said only "ProxyError"; it now says why, and still no original.
+      const failed = dead.logs.map((line) => JSON.parse(line)).find((entry) => entry.msg === "request failed");
+      expect(failed).toMatchObject({ status: 502, error: "ProxyError", reason: "Cannot reach the upstream API; check ANTHROPIC_UPSTREAM_URL and the network, then retry." });
+      expect(failed.cause).toStartWith("APIConnectionError: Connection error.");
+      expect(failed.cause.length).toBeGreaterThan("APIConnectionError: Connection error.".length);
+      for (const original of ORIGINALS) expect(dead.logs.join("\n")).not.toContain(original);
     } finally {
       await dead.stop();
     }
