@@ -35,7 +35,7 @@ describe("blockSlots", () => {
     ["empty strings are not slots", { type: "text", text: "" }, []],
     ["not an object", "just a string", []],
   ])("%s", (_name, block, expected) => {
-    expect(ofBlock(block)).toEqual(expected as unknown[]);
+    expect(ofBlock(block)).toEqual(expected as string[][]);
   });
 
   test("a slot writes back where it read", () => {
