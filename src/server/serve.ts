@@ -67,9 +67,12 @@ export async function serve(env: Record<string, string | undefined>): Promise<nu
     await services.close();
     return 1;
   }
-  logger.lifecycle("listening", { url: `http://${config.host}:${server.port}`, version: VERSION, tenants: keys.keys.length, store: (await services.core.store.health()).engine });
+  const store = (await services.core.store.health()).engine;
 
-  return new Promise<number>((resolveExit) => {
+  // Install the signal handlers before announcing "listening": whoever waits for that line
+  // (systemd, scripts, tests) may send SIGTERM at once, and a signal that arrives before the
+  // handler kills the process undrained (exit 143 instead of 0).
+  const stopped = new Promise<number>((resolveExit) => {
     let stopping = false;
     const shutdown = async (signal: string) => {
       if (stopping) return;
@@ -90,4 +93,6 @@ export async function serve(env: Record<string, string | undefined>): Promise<nu
     process.once("SIGTERM", () => void shutdown("SIGTERM"));
     process.once("SIGINT", () => void shutdown("SIGINT"));
   });
+  logger.lifecycle("listening", { url: `http://${config.host}:${server.port}`, version: VERSION, tenants: keys.keys.length, store });
+  return stopped;
 }

@@ -3,7 +3,7 @@ import { expect, test } from "bun:test";
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { ROOT, runCommand, tempDir } from "../helpers/proxy-process.ts";
-import { freePort } from "../helpers/redis.ts";
+import { UNREACHABLE_REDIS_URL } from "../helpers/redis.ts";
 
 const cli = (args: string[], env: Record<string, string>, stdin: string) =>
   runCommand(["bun", join(ROOT, "src/main.ts"), ...args], { env: { PATH: process.env.PATH!, ...env }, stdin });
@@ -34,7 +34,7 @@ test("--jsonl masks a batch of records and keeps their ids", async () => {
 });
 
 test("with the store unreachable it prints nothing and exits 1", async () => {
-  const result = await cli(["mask"], { DATA_DIR: tempDir(), STORE_URL: `redis://127.0.0.1:${await freePort()}`, MASKING_SECRET: "z".repeat(40) }, "i-0a1b2c3d4e5f67890");
+  const result = await cli(["mask"], { DATA_DIR: tempDir(), STORE_URL: UNREACHABLE_REDIS_URL, MASKING_SECRET: "z".repeat(40) }, "i-0a1b2c3d4e5f67890");
   expect(result).toEqual({
     exitCode: 1,
     stdout: "",

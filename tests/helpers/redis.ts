@@ -30,6 +30,14 @@ export async function freePort(): Promise<number> {
   });
 }
 
+/**
+ * A Redis URL where nothing listens and nothing can start listening while a test runs. A port
+ * from freePort() is only free at that instant: any later listen(0) or test Redis (in this run
+ * or in another suite on the machine) may take it. Port 1 is privileged and outside the
+ * ephemeral range those draw from, so connecting to it is refused every time.
+ */
+export const UNREACHABLE_REDIS_URL = "redis://127.0.0.1:1";
+
 export async function redisCli(port: number, ...args: string[]): Promise<string> {
   const proc = Bun.spawn(["redis-cli", "-h", "127.0.0.1", "-p", String(port), ...args], { stdout: "pipe", stderr: "pipe" });
   const out = await new Response(proc.stdout).text();

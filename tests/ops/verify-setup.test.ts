@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { startScriptedUpstream } from "../fixtures/scripted-upstream.ts";
 import { CLAUDE_BIN } from "../helpers/claude-cli.ts";
 import { ROOT, runCommand, tempDir } from "../helpers/proxy-process.ts";
-import { freePort, startRedis, type TestRedis } from "../helpers/redis.ts";
+import { freePort, startRedis, UNREACHABLE_REDIS_URL, type TestRedis } from "../helpers/redis.ts";
 
 const upstream = await startScriptedUpstream();
 const redisServers: TestRedis[] = [];
@@ -98,7 +98,7 @@ describe("verify-setup", () => {
   }, 30_000);
 
   test("Redis down → ✗ with the fix, exit 1", async () => {
-    const { exitCode, stdout } = await verify({ STORE_URL: `redis://127.0.0.1:${await freePort()}`, MASKING_SECRET: "x".repeat(40) }, ["--offline"]);
+    const { exitCode, stdout } = await verify({ STORE_URL: UNREACHABLE_REDIS_URL, MASKING_SECRET: "x".repeat(40) }, ["--offline"]);
     expect(exitCode).toBe(1);
     expect(stdout).toContain("✗ mapping store: redis store unreachable\n    fix: start Redis or fix STORE_URL (host, port, password, TLS via rediss://)");
   }, 30_000);
