@@ -28,15 +28,28 @@ function pushIfString(slots: Slot[], container: Json, key: string, kind: SlotKin
   if (typeof container[key] === "string" && container[key] !== "") slots.push(slot(container, key, kind));
 }
 
-/** Every string value (not key) anywhere inside a tool input. */
-function deepStrings(slots: Slot[], value: unknown) {
-  if (Array.isArray(value)) {
-    value.forEach((item, index) => (typeof item === "string" ? slots.push(slot(value, index)) : deepStrings(slots, item)));
-  } else if (isObject(value)) {
-    for (const key of Object.keys(value)) {
-      if (typeof value[key] === "string") slots.push(slot(value, key));
-      else deepStrings(slots, value[key]);
+/**
+ * Every string value (not key) anywhere inside a tool input, depth first in document order.
+ * With an explicit stack, not recursion: however deep a client nests its input, the walker
+ * cannot overflow the call stack (request bodies are also refused beyond MAX_JSON_DEPTH).
+ */
+function deepStrings(slots: Slot[], root: unknown) {
+  const frames: { container: Json | unknown[]; keys: readonly (string | number)[]; next: number }[] = [];
+  const enter = (value: unknown) => {
+    if (Array.isArray(value)) frames.push({ container: value, keys: value.map((_, index) => index), next: 0 });
+    else if (isObject(value)) frames.push({ container: value, keys: Object.keys(value), next: 0 });
+  };
+  enter(root);
+  while (frames.length > 0) {
+    const frame = frames.at(-1)!;
+    if (frame.next === frame.keys.length) {
+      frames.pop();
+      continue;
     }
+    const key = frame.keys[frame.next++]!;
+    const value = (frame.container as Record<string | number, unknown>)[key];
+    if (typeof value === "string") slots.push(slot(frame.container, key));
+    else enter(value);
   }
 }
 

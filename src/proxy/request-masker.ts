@@ -5,7 +5,7 @@
  * ordinary path: parse everything, mask, serialise, guard.
  */
 import { ProxyError } from "../errors.ts";
-import { parseJsonObject } from "../json.ts";
+import { MAX_JSON_DEPTH, nestedDeeperThan, parseJsonObject } from "../json.ts";
 import type { Logger } from "../log.ts";
 import type { MaskedEntity } from "../masking/types.ts";
 import { requestSlots, type Slot } from "../anthropic/content-walker.ts";
@@ -72,7 +72,9 @@ export class RequestMasker {
       leaks = findLeaks(text, entities);
     }
     if (leaks.length > 0) {
-      this.deps.logger.error("egress guard refused a request", { types: [...new Set(leaks.map((leak) => leak.type))] });
+      // An ARN part's type is built from the ARN's own service and resource type (user text): logged as `arn_resource`.
+      const types = new Set(leaks.map((leak) => (leak.type.startsWith("arn_") ? "arn_resource" : leak.type)));
+      this.deps.logger.error("egress guard refused a request", { types: [...types] });
       throw egressRefused();
     }
     return { body: Buffer.from(text), entities };
@@ -82,6 +84,9 @@ export class RequestMasker {
   private async maskNewPieces(tenant: string, pieces: NewPiece[]): Promise<MaskedNewPiece[] | undefined> {
     const parsed: { value: unknown; slots: Slot[] }[] = [];
     for (const { key, element, text } of pieces) {
+      // Too deep to walk and serialise: the ordinary path refuses the whole body with a 400.
+      // The piece sits one level (a member) or two (an element of `messages`) inside the body.
+      if (nestedDeeperThan(text, MAX_JSON_DEPTH - (element ? 2 : 1))) return undefined;
       let value: unknown;
       try {
         value = JSON.parse(text);

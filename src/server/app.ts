@@ -41,6 +41,10 @@ export interface AppServices {
   metrics: Metrics;
 }
 
+/** What a client that closed its connection is "answered" (counted in metrics under 400). */
+const clientClosed = () =>
+  new ProxyError(400, "invalid_request_error", "The client closed the connection before the proxy answered.");
+
 function routeNotFound(method: string, path: string): ProxyError {
   const known = findRoute(path);
   if (known && !known.methods.includes(method)) return methodNotAllowed(method, path, known.methods);
@@ -66,7 +70,18 @@ export function createApp(deps: AppDeps) {
   const auth = authPlugin(deps.authenticator ?? createAuthenticator(deps.keys));
   return new Elysia()
     .onError(({ code, error, request }) => {
-      const requestId = callRecordOf(request).requestId;
+      const call = callRecordOf(request);
+      const requestId = call.requestId;
+      if (request.signal.aborted) {
+        // The client closed its connection (an upload cut short, or it stopped waiting): nobody
+        // reads this answer and nothing failed here. One debug line, never an error per drop.
+        call.clientGone = true;
+        deps.logger.debug("client closed the connection before the answer", {
+          request_id: requestId,
+          error: error instanceof Error ? error.name : typeof error,
+        });
+        return errorResponse(clientClosed(), requestId);
+      }
       if (code === "NOT_FOUND") return errorResponse(routeNotFound(request.method, new URL(request.url).pathname), requestId);
       const proxyError = toProxyError(error, requestId);
       if (proxyError.status >= 500) {

@@ -1,6 +1,8 @@
 /**
  * Prometheus metrics. Labels carry only route templates, status codes, entity types and
- * store operations: never a tenant's text, a key, an original or a surrogate.
+ * store operations: never a tenant's text, a key, an original or a surrogate. Entity types
+ * come from a fixed set (entityTypeLabel): an ARN masked by parts has a type built from the
+ * ARN's own service and resource type, which is user text.
  */
 // prom-client's index also loads the push gateway, cluster aggregation and default metrics
 // (~10 MB of resident memory); the four classes used here are taken from their own files.
@@ -9,6 +11,18 @@ import Gauge from "prom-client/lib/gauge";
 import Histogram from "prom-client/lib/histogram";
 import Registry from "prom-client/lib/registry";
 import type { Gauge as PromGauge } from "prom-client";
+
+/** The label of every ARN resource name, whatever service and resource type the ARN names. */
+export const ARN_RESOURCE_LABEL = "arn_resource";
+/** Any other type outside the catalogue (none is expected). */
+export const OTHER_TYPE_LABEL = "other";
+
+/** The catalogue's type names: every entry's `type` and every type of its `family`. */
+export function catalogueTypes(entries: readonly { type: string; family?: readonly { type: string }[] }[]): Set<string> {
+  const types = new Set<string>();
+  for (const entry of entries) for (const { type } of entry.family ?? [entry]) types.add(type);
+  return types;
+}
 
 const LATENCY_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120];
 
@@ -64,6 +78,24 @@ export class Metrics {
     labelNames: ["operation"] as const,
     registers: [this.registry],
   });
+  /** The catalogue's type names, the only entity types that are label values as they are. */
+  private knownTypes: ReadonlySet<string> = new Set();
+
+  /** Sets the catalogue's type names (from the masker, once it is built). */
+  knowEntityTypes(types: Iterable<string>): void {
+    this.knownTypes = new Set(types);
+  }
+
+  /**
+   * The label (and request-log key) for a masked type: a catalogue type as it is; an ARN part's
+   * type (`arn_<service>_<resource type>`, user text) as `arn_resource`; anything else `other`.
+   * One tenant never sees another's text in /metrics, and the label set stays bounded.
+   */
+  entityTypeLabel(type: string): string {
+    if (this.knownTypes.has(type)) return type;
+    return type.startsWith("arn_") ? ARN_RESOURCE_LABEL : OTHER_TYPE_LABEL;
+  }
+
   /** Reads the live count at scrape time from whatever `runnerCount` is set to. */
   runnerCount: () => number = () => 0;
   readonly runnerActive: PromGauge = new Gauge({
