@@ -4,4 +4,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh >/dev/null
+# Claude Code runs work in a directory of their own, never one that holds ./data (the keys).
+export CLAUDE_WORKDIR_ROOT="${CLAUDE_WORKDIR_ROOT:-$PWD/workspace}"
+mkdir -p "$CLAUDE_WORKDIR_ROOT"
 exec bun src/main.ts serve "$@"

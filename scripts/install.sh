@@ -56,8 +56,13 @@ PORT=8000
 # MASKING_SECRET=   # required when several instances share one store: openssl rand -hex 32
 MAPPING_TTL=7d
 LOG_LEVEL=info
+# Claude Code runs (POST /v1/claude-code) are sandboxed with bubblewrap: apt-get install bubblewrap.
+# CLAUDE_WORKDIR_ROOT must not contain DATA_DIR (the unit sets both).
 ENV
   chmod 0600 "$ETC/proxy.env"
+fi
+if ! command -v bwrap >/dev/null 2>&1; then
+  echo "note: bubblewrap is not installed; Claude Code runs will be refused until it is (apt-get install bubblewrap)"
 fi
 if command -v systemctl >/dev/null 2>&1 && [ -d /run/systemd/system ]; then
   run systemctl daemon-reload

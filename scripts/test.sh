@@ -1,16 +1,21 @@
 #!/usr/bin/env bash
-# The whole test suite on a fresh machine: setup, the services tests start themselves
-# (redis-server, from Debian's packages when absent), the type check, then `bun test`.
+# The whole test suite on a fresh machine: setup, the Debian packages the tests use
+# (installed when absent), the type check, then `bun test`.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 bash scripts/setup.sh
 
-if ! command -v redis-server >/dev/null 2>&1 || ! command -v redis-cli >/dev/null 2>&1; then
-  echo "test: installing redis-server from Debian packages (tests start their own instances)"
+# Debian packages the tests need: redis-server (tests start their own instances) and
+# bubblewrap (the runner's sandbox, exercised against a hostile model).
+missing=()
+if ! command -v redis-server >/dev/null 2>&1 || ! command -v redis-cli >/dev/null 2>&1; then missing+=(redis-server); fi
+if ! command -v bwrap >/dev/null 2>&1; then missing+=(bubblewrap); fi
+if [ "${#missing[@]}" -gt 0 ]; then
+  echo "test: installing ${missing[*]} from Debian packages"
   if [ "$(id -u)" -eq 0 ]; then SUDO=""; else SUDO="sudo"; fi
   $SUDO apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq redis-server >/dev/null
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${missing[@]}" >/dev/null
 fi
 
 # Types first: a type error fails the run before the slower suites start.

@@ -5,7 +5,8 @@
  */
 import { Type, type TSchema } from "@sinclair/typebox";
 import { Value } from "@sinclair/typebox/value";
-import { isAbsolute, resolve } from "node:path";
+import { realpathSync } from "node:fs";
+import { isAbsolute, relative, resolve } from "node:path";
 import type { LogLevel } from "./log.ts";
 import { DURATION_PATTERN, SIZE_PATTERN, parseDuration, parseSize } from "./units.ts";
 
@@ -47,7 +48,12 @@ export const EnvSchema = Type.Object({
   CLAUDE_BIN: Var(Type.String({ minLength: 1 }), "set CLAUDE_BIN to the claude executable, e.g. /usr/local/bin/claude"),
   CLAUDE_WORKDIR_ROOT: Var(Type.String({ minLength: 1 }), "set CLAUDE_WORKDIR_ROOT to the directory runs may use"),
   CLAUDE_TIMEOUT: Duration("use a duration such as 10m or 90s"),
-  CLAUDE_MAX_CONCURRENCY: Var(Type.String({ pattern: "^[1-9]\\d{0,3}$" }), "use a whole number from 1 to 9999, e.g. 4"),
+  CLAUDE_MAX_CONCURRENCY: Var(Type.String({ pattern: "^[1-9]\\d{0,3}$" }), "use a whole number from 1 to 9999, e.g. 4 (runs at once per tenant)"),
+  CLAUDE_MAX_CONCURRENCY_TOTAL: Var(Type.String({ pattern: "^[1-9]\\d{0,3}$" }), "use a whole number from 1 to 9999, e.g. 16 (runs at once in all)"),
+  CLAUDE_ISOLATION: Var(
+    Type.Union([Type.Literal("bubblewrap"), Type.Literal("unsafe-none")]),
+    "use bubblewrap (runs sandboxed; needs the bwrap program) or unsafe-none (runs can read the proxy's secrets)",
+  ),
   MAX_BODY_BYTES: Size("use a size such as 32MB, 512KB or a number of bytes"),
   LOG_LEVEL: Var(
     Type.Union(["debug", "info", "warn", "error"].map((level) => Type.Literal(level))),
@@ -72,7 +78,10 @@ export interface Config {
   claudeBin: string;
   claudeWorkdirRoot: string;
   claudeTimeoutMs: number;
+  /** Runs at once per tenant. */
   claudeMaxConcurrency: number;
+  claudeMaxConcurrencyTotal: number;
+  claudeIsolation: "bubblewrap" | "unsafe-none";
   maxBodyBytes: number;
   logLevel: LogLevel;
 }
@@ -131,10 +140,41 @@ export function loadConfig(env: Env, options: { requireUpstreamKey?: boolean; cw
       claudeWorkdirRoot,
       claudeTimeoutMs: parseDuration(vars.CLAUDE_TIMEOUT ?? "10m")!,
       claudeMaxConcurrency: Number(vars.CLAUDE_MAX_CONCURRENCY ?? 4),
+      claudeMaxConcurrencyTotal: Number(vars.CLAUDE_MAX_CONCURRENCY_TOTAL ?? 16),
+      claudeIsolation: (vars.CLAUDE_ISOLATION ?? "bubblewrap") as "bubblewrap" | "unsafe-none",
       maxBodyBytes: parseSize(vars.MAX_BODY_BYTES ?? "32MB")!,
       logLevel: (vars.LOG_LEVEL ?? "info") as LogLevel,
     },
   };
+}
+
+const within = (dir: string, root: string) => {
+  const rel = relative(root, dir);
+  return rel === "" || (!rel.startsWith("..") && !isAbsolute(rel));
+};
+
+/**
+ * Problems only `serve` has: a run may read and write all of CLAUDE_WORKDIR_ROOT, so the
+ * proxy's own DATA_DIR (keys, masking secret, store) must not lie inside it, nor the reverse.
+ */
+export function serveProblems(config: Config): string[] {
+  const data = realOrResolved(config.dataDir);
+  const root = realOrResolved(config.claudeWorkdirRoot);
+  if (within(data, root) || within(root, data)) {
+    return [
+      `DATA_DIR (${config.dataDir}) and CLAUDE_WORKDIR_ROOT (${config.claudeWorkdirRoot}) overlap: a Claude Code run could read the proxy's keys and masking secret. Set CLAUDE_WORKDIR_ROOT to a directory of its own, e.g. /srv/claude-work, outside DATA_DIR.`,
+    ];
+  }
+  return [];
+}
+
+/** Symlinks resolved where the path exists (a workdir root reached through a link is the same root). */
+function realOrResolved(path: string): string {
+  try {
+    return realpathSync(path);
+  } catch {
+    return path;
+  }
 }
 
 export function formatProblems(problems: string[]): string {

@@ -45,6 +45,8 @@ describe("loadConfig", () => {
         claudeWorkdirRoot: "/srv/app",
         claudeTimeoutMs: 600_000,
         claudeMaxConcurrency: 4,
+        claudeMaxConcurrencyTotal: 16,
+        claudeIsolation: "bubblewrap",
         maxBodyBytes: 33_554_432,
         logLevel: "info",
       },

@@ -5,7 +5,8 @@
  */
 import { accessSync, constants, existsSync, mkdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
-import { type Config, formatProblems, loadConfig } from "../config.ts";
+import { type Config, formatProblems, loadConfig, serveProblems } from "../config.ts";
+import { probeIsolation } from "../runner/sandbox.ts";
 import { GENERATED_KEY_FILE, parseKeyList, resolveMaskingSecret } from "../secrets.ts";
 
 export type CheckStatus = "pass" | "warn" | "fail";
@@ -115,8 +116,21 @@ export async function checkPort(config: Config): Promise<CheckResult> {
   }
 }
 
+/** Which isolation runs get (sandbox.ts); a proxy without one still masks, but refuses runs. */
+export async function checkIsolation(config: Config): Promise<CheckResult> {
+  const name = "runner isolation";
+  const status = await probeIsolation(config.claudeIsolation);
+  if (!status.ready) return warn(name, `${status.detail}; Claude Code runs are refused`, status.fix);
+  if (status.mode === "unsafe-none") {
+    return warn(name, status.detail, "install bubblewrap and unset CLAUDE_ISOLATION, so a run cannot read DATA_DIR, the keys or other processes");
+  }
+  return pass(name, status.detail);
+}
+
 export function checkWorkdirRoot(config: Config): CheckResult {
   const name = "CLAUDE_WORKDIR_ROOT";
+  const overlap = serveProblems(config)[0];
+  if (overlap) return fail(name, overlap.split(":")[0]!, overlap.slice(overlap.indexOf(":") + 2));
   try {
     if (!statSync(config.claudeWorkdirRoot).isDirectory()) throw new Error("not a directory");
     return pass(name, `${config.claudeWorkdirRoot} exists`);

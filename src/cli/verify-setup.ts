@@ -7,6 +7,7 @@ import {
   checkClaude,
   checkConfig,
   checkDataDir,
+  checkIsolation,
   checkMaskingSecret,
   checkPort,
   checkProxyKeys,
@@ -24,7 +25,7 @@ export async function runChecks(env: Record<string, string | undefined>, options
   const results: CheckResult[] = [result, checkDataDir(config), checkProxyKeys(config), checkUpstreamKey(config)];
   if (!options.offline) results.push(await checkUpstream(config));
   results.push(...(await checkStore(config)));
-  results.push(checkMaskingSecret(config), await checkClaude(config), await checkPort(config), checkWorkdirRoot(config));
+  results.push(checkMaskingSecret(config), await checkClaude(config), await checkPort(config), checkWorkdirRoot(config), await checkIsolation(config));
   return results;
 }
 

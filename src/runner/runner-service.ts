@@ -8,7 +8,7 @@ import { Value } from "@sinclair/typebox/value";
 import { ProxyError, badRequest } from "../errors.ts";
 import { ANALYSIS_TYPES, ANALYZE_TOOLS, analysisPrompt, type AnalysisType } from "./analyze.ts";
 import type { ClaudeRunner, Run, RunOptions } from "./claude-runner.ts";
-import { confineTarget, confineWorkdir } from "./workdir.ts";
+import { confineTarget, confineWorkdir, scratchWorkdir } from "./workdir.ts";
 
 export const RunRequest = Type.Object({
   prompt: Type.String({ minLength: 1 }),
@@ -60,28 +60,26 @@ export interface RunResult {
   session_id: string;
 }
 
+/** Who asks for a run: limits are per tenant, and the child talks to the proxy with this key. */
+export interface RunCaller {
+  tenant: string;
+  key: string;
+}
+
 export class RunnerService {
   constructor(private readonly runner: ClaudeRunner, private readonly workdirRoot: string) {}
 
-  async run(body: unknown, callerKey: string, signal: AbortSignal): Promise<RunOutcome> {
+  async run(body: unknown, caller: RunCaller, signal: AbortSignal): Promise<RunOutcome> {
     const request = validate(RunRequest, body);
     const tools = typeof request.allowed_tools === "string" ? request.allowed_tools.split(",").map((t) => t.trim()).filter(Boolean) : request.allowed_tools;
-    return this.execute(
-      {
-        prompt: request.prompt,
-        allowedTools: tools,
-        systemPrompt: request.system_prompt,
-        model: request.model,
-        maxTurns: request.max_turns,
-        cwd: confineWorkdir(this.workdirRoot, request.working_directory),
-        callerKey,
-      },
-      request.stream ?? false,
-      signal,
-    );
+    // Without a working directory a run gets an empty one of its own, removed when it ends.
+    const scratch = request.working_directory ? undefined : scratchWorkdir();
+    const cwd = scratch?.path ?? confineWorkdir(this.workdirRoot, request.working_directory);
+    const options = { prompt: request.prompt, allowedTools: tools, systemPrompt: request.system_prompt, model: request.model, maxTurns: request.max_turns, cwd, tenant: caller.tenant, callerKey: caller.key };
+    return this.execute(options, request.stream ?? false, signal, scratch?.remove);
   }
 
-  async analyze(body: unknown, callerKey: string, signal: AbortSignal): Promise<RunOutcome> {
+  async analyze(body: unknown, caller: RunCaller, signal: AbortSignal): Promise<RunOutcome> {
     const request = validate(AnalyzeRequest, body);
     if (!ANALYSIS_TYPES.includes(request.analysis_type as AnalysisType)) {
       throw badRequest(`analysis_type must be one of ${ANALYSIS_TYPES.join(", ")}.`);
@@ -94,15 +92,23 @@ export class RunnerService {
         tools: ANALYZE_TOOLS,
         model: request.model,
         cwd,
-        callerKey,
+        tenant: caller.tenant,
+        callerKey: caller.key,
       },
       request.stream ?? false,
       signal,
     );
   }
 
-  private async execute(options: RunOptions, stream: boolean, signal: AbortSignal): Promise<RunOutcome> {
-    const run = this.runner.start(options);
+  private async execute(options: RunOptions, stream: boolean, signal: AbortSignal, cleanup?: () => void): Promise<RunOutcome> {
+    let run: Run;
+    try {
+      run = this.runner.start(options);
+    } catch (error) {
+      cleanup?.();
+      throw error;
+    }
+    if (cleanup) void run.exited.finally(cleanup);
     const onClientGone = () => run.kill();
     signal.addEventListener("abort", onClientGone, { once: true });
     const stopWatching = () => signal.removeEventListener("abort", onClientGone);

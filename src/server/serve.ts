@@ -2,13 +2,15 @@
  * `proxy serve`: validate configuration, resolve secrets, open the store, listen, and stop
  * cleanly on SIGTERM/SIGINT (systemd's stop, Ctrl-C).
  */
-import { formatProblems, loadConfig } from "../config.ts";
+import { formatProblems, loadConfig, serveProblems } from "../config.ts";
 import { createLogger } from "../log.ts";
 import { resolveProxyKeys } from "../secrets.ts";
 import { VERSION } from "../version.ts";
 import { createApp } from "./app.ts";
-import { instrument } from "./telemetry.ts";
+import { instrument, lastResortHandler } from "./telemetry.ts";
 import { createServices, type Services } from "./services.ts";
+
+const SECRET_VARIABLES = ["ANTHROPIC_API_KEY", "PROXY_API_KEYS", "MASKING_SECRET", "STORE_URL"];
 
 /** How long in-flight answers may take to finish after SIGTERM (systemd's TimeoutStopSec is 45 s). */
 const SHUTDOWN_DRAIN_MS = 30_000;
@@ -18,11 +20,15 @@ const connectHost = (host: string) => (host === "0.0.0.0" || host === "::" ? "12
 
 export async function serve(env: Record<string, string | undefined>): Promise<number> {
   const loaded = loadConfig(env, { requireUpstreamKey: true });
-  if (!loaded.ok) {
-    process.stderr.write(`${formatProblems(loaded.problems)}\n`);
+  const problems = loaded.ok ? serveProblems(loaded.config) : loaded.problems;
+  if (!loaded.ok || problems.length > 0) {
+    process.stderr.write(`${formatProblems(problems)}\n`);
     return 1;
   }
   const config = loaded.config;
+  // Read once, kept in memory only: nothing later (a child, a dependency) finds them in the
+  // environment. /proc/PID/environ keeps the start-up copy; runs cannot see it (sandbox.ts).
+  for (const name of SECRET_VARIABLES) delete env[name];
   const logger = createLogger(config.logLevel);
 
   let keys;
@@ -57,6 +63,9 @@ export async function serve(env: Record<string, string | undefined>): Promise<nu
       hostname: config.host,
       port: config.port,
       fetch: instrument((request) => app.handle(request), { logger, metrics: services.metrics }),
+      error: lastResortHandler(logger),
+      // Never Bun's development error page (cwd and source lines), whatever NODE_ENV says.
+      development: false,
       // Our own limit answers in the Anthropic shape; Bun's is only a backstop far above it.
       maxRequestBodySize: config.maxBodyBytes * 2 + 1024 * 1024,
       // Streams can sit quiet while the model thinks; Bun's 10 s default would cut them.

@@ -9,8 +9,9 @@ import { createCore, type Core } from "../core.ts";
 import type { Logger } from "../log.ts";
 import { ClaudeRunner } from "../runner/claude-runner.ts";
 import { RunnerService } from "../runner/runner-service.ts";
+import { probeIsolation } from "../runner/sandbox.ts";
 import type { AppServices } from "./app.ts";
-import { Metrics } from "./metrics.ts";
+import { Metrics, catalogueTypes } from "./metrics.ts";
 import { routeTemplate } from "./route-table.ts";
 import { join } from "node:path";
 import { mkdirSync } from "node:fs";
@@ -29,6 +30,7 @@ export async function createServices(config: Config, logger: Logger, proxyUrl: (
     metrics.storeLatency.observe({ operation }, seconds);
     if (!ok) metrics.storeErrors.inc({ operation });
   });
+  metrics.knowEntityTypes(catalogueTypes(core.masker.scanner.entries));
   const upstream = new Upstream({ baseURL: config.upstreamUrl, apiKey: config.anthropicApiKey ?? "" });
   const trustMs = Math.min(config.mappingTtlMs / 4, 3_600_000);
   const messages = new MessagesService({
@@ -48,10 +50,15 @@ export async function createServices(config: Config, logger: Logger, proxyUrl: (
   });
   const childHome = join(config.dataDir, "claude-home");
   mkdirSync(childHome, { recursive: true, mode: 0o700 });
+  const isolation = await probeIsolation(config.claudeIsolation);
+  if (!isolation.ready) logger.warn("Claude Code runs are disabled: no isolation", { reason: isolation.detail, fix: isolation.fix });
+  else if (isolation.mode === "unsafe-none") logger.warn("Claude Code runs are NOT isolated: they can read the proxy's keys and files (CLAUDE_ISOLATION=unsafe-none)");
   const runner = new ClaudeRunner({
     claudeBin: config.claudeBin,
     timeoutMs: config.claudeTimeoutMs,
-    maxConcurrency: config.claudeMaxConcurrency,
+    maxPerTenant: config.claudeMaxConcurrency,
+    maxTotal: config.claudeMaxConcurrencyTotal,
+    isolation,
     proxyUrl,
     childHome,
     logger,

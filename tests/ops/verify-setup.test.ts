@@ -39,6 +39,7 @@ describe("verify-setup", () => {
     expect(stdout).toContain("✓ store round trip: write + read OK");
     expect(stdout).toMatch(/✓ claude CLI: .*2\.1\.328 \(Claude Code\)/);
     expect(stdout).toContain("is free");
+    expect(stdout).toMatch(/✓ runner isolation: bubblewrap \d+\.\d+\.\d+: own filesystem, PID and user namespaces per run\n/);
     expect(stdout).toContain("Ready (0 warning(s)).");
     expect(stdout).not.toContain("verify-key-");
     expect(stdout).not.toContain("sk-ant-api03-verify");
@@ -60,6 +61,7 @@ describe("verify-setup", () => {
       "claude CLI",
       "listen address",
       "CLAUDE_WORKDIR_ROOT",
+      "runner isolation",
     ]);
   }, 30_000);
 
@@ -95,6 +97,23 @@ describe("verify-setup", () => {
     } finally {
       holder.stop(true);
     }
+  }, 30_000);
+
+  test("runs without isolation are a warning that says what a run can read", async () => {
+    const { exitCode, stdout } = await verify({ CLAUDE_ISOLATION: "unsafe-none" }, ["--offline"]);
+    expect(exitCode).toBe(0);
+    expect(stdout).toContain(
+      "! runner isolation: none: runs can read everything the proxy can (CLAUDE_ISOLATION=unsafe-none)\n    fix: install bubblewrap and unset CLAUDE_ISOLATION, so a run cannot read DATA_DIR, the keys or other processes\n",
+    );
+  }, 30_000);
+
+  test("DATA_DIR inside CLAUDE_WORKDIR_ROOT → ✗ with the fix, exit 1", async () => {
+    const root = tempDir();
+    const { exitCode, stdout } = await verify({ CLAUDE_WORKDIR_ROOT: root, DATA_DIR: join(root, "data") }, ["--offline"]);
+    expect(exitCode).toBe(1);
+    expect(stdout).toContain(
+      `✗ CLAUDE_WORKDIR_ROOT: DATA_DIR (${root}/data) and CLAUDE_WORKDIR_ROOT (${root}) overlap\n    fix: a Claude Code run could read the proxy's keys and masking secret. Set CLAUDE_WORKDIR_ROOT to a directory of its own, e.g. /srv/claude-work, outside DATA_DIR.\n`,
+    );
   }, 30_000);
 
   test("Redis down → ✗ with the fix, exit 1", async () => {

@@ -3,7 +3,7 @@
  * directory confinement, limits, timeouts and disconnects, and masking of everything it sends.
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from "bun:test";
-import { mkdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { respond, startScriptedUpstream, type ScriptedUpstream } from "../fixtures/scripted-upstream.ts";
 import { CLAUDE_BIN } from "../helpers/claude-cli.ts";
@@ -47,6 +47,22 @@ async function waitFor(condition: () => boolean, ms = 10_000) {
 }
 
 describe("POST /v1/claude-code", () => {
+  test("without a working_directory a run gets an empty directory of its own, outside the root, removed when it ends", async () => {
+    upstream.script(
+      respond.stream({ content: [{ type: "tool_use", id: "toolu_pwd", name: "Bash", input: { command: "pwd; ls -A | wc -l", description: "where" } }], stop_reason: "tool_use" }),
+      respond.stream({ content: [{ type: "text", text: "ok" }] }),
+    );
+    const response = await post("/v1/claude-code", { prompt: "where am I", allowed_tools: ["Bash"] });
+    expect(response.status).toBe(200);
+    const result = upstream.requests.at(-1)!.json.messages.flatMap((m: any) => (Array.isArray(m.content) ? m.content : [])).find((b: any) => b.type === "tool_result");
+    const text = typeof result.content === "string" ? result.content : result.content.map((b: any) => b.text).join("");
+    const [dir, count] = text.trim().split("\n").map((line: string) => line.trim());
+    expect(dir).toMatch(/\/cmp-run-[^/]+$/);
+    expect(dir!.startsWith(root)).toBe(false);
+    expect(count).toBe("0");
+    expect(await waitFor(() => !existsSync(dir!))).toBe(true);
+  }, 60_000);
+
   test("runs claude through this proxy: masked upstream, restored result, no upstream key in the child", async () => {
     upstream.script(
       respond.stream({ content: [{ type: "tool_use", id: "toolu_env", name: "Bash", input: { command: "env > env.txt && echo AWS_EC2_001", description: "dump env" } }], stop_reason: "tool_use" }),
@@ -92,6 +108,9 @@ describe("POST /v1/claude-code", () => {
     ["escape", "working_directory must stay inside CLAUDE_WORKDIR_ROOT (no '..', no absolute paths or symlinks leading elsewhere)."],
     // Up and out to a name nothing on the machine has (a fixed name such as `x` may exist in the temp dir).
     [`proj/../../missing-${crypto.randomUUID()}`, "working_directory does not exist under CLAUDE_WORKDIR_ROOT; use a path relative to it."],
+    // The root holds every run's directory.
+    [".", "working_directory must name a directory inside CLAUDE_WORKDIR_ROOT, not the root itself."],
+    ["proj/..", "working_directory must name a directory inside CLAUDE_WORKDIR_ROOT, not the root itself."],
   ])("working_directory %p → 400", async (dir, message) => {
     const response = await post("/v1/claude-code", { prompt: "hi", working_directory: dir });
     expect(response.status).toBe(400);

@@ -27,9 +27,9 @@ function toResponse(outcome: RunOutcome): Response {
 
 export function runnerHandlers(runner: RunnerService, maxBodyBytes: number) {
   return {
-    run: async ({ callerKey, request }: AuthedContext) =>
-      toResponse(await runner.run(await readJsonObject(request, maxBodyBytes), callerKey, request.signal)),
-    analyze: async ({ callerKey, request }: AuthedContext) =>
-      toResponse(await runner.analyze(await readJsonObject(request, maxBodyBytes), callerKey, request.signal)),
+    run: async ({ tenant, callerKey, request }: AuthedContext) =>
+      toResponse(await runner.run(await readJsonObject(request, maxBodyBytes), { tenant, key: callerKey }, request.signal)),
+    analyze: async ({ tenant, callerKey, request }: AuthedContext) =>
+      toResponse(await runner.analyze(await readJsonObject(request, maxBodyBytes), { tenant, key: callerKey }, request.signal)),
   };
 }

@@ -10,6 +10,7 @@ import { ProxyError } from "../../../src/errors.ts";
 import { createLogger } from "../../../src/log.ts";
 import { ClaudeRunner } from "../../../src/runner/claude-runner.ts";
 import { RunnerService } from "../../../src/runner/runner-service.ts";
+import { probeIsolation } from "../../../src/runner/sandbox.ts";
 import { runnerHandlers } from "../../../src/server/routes/runner.ts";
 import { CallRecord } from "../../../src/server/telemetry.ts";
 import { tempDir } from "../../helpers/proxy-process.ts";
@@ -17,12 +18,13 @@ import { tempDir } from "../../helpers/proxy-process.ts";
 const SYSTEM = '{"type":"system"}';
 const RESULT = '{"type":"result","result":"done","is_error":false,"num_turns":1,"session_id":"s1","total_cost_usd":0,"usage":{}}';
 
-// The fake CLI: `claude -p <prompt> …`, so $2 is the prompt and picks the behaviour.
+// The fake CLI: the prompt arrives on standard input and picks the behaviour.
 const bin = join(tempDir("cmp-runner-route-bin-"), "claude");
 writeFileSync(
   bin,
   `#!/bin/sh
-case "$2" in
+prompt=$(cat)
+case "$prompt" in
   hang) echo '${SYSTEM}'; sleep 30 ;;
   odd) echo '${SYSTEM}'; echo 'not json'; echo '{"no_type":1}'; echo '${RESULT}' ;;
   noresult) echo '${SYSTEM}' ;;
@@ -37,11 +39,12 @@ const root = tempDir("cmp-runner-route-root-");
 mkdirSync(join(root, "proj"));
 writeFileSync(join(root, "proj", "app.py"), "print('hi')\n");
 const childHome = tempDir("cmp-runner-route-home-");
+const isolation = await probeIsolation("bubblewrap");
 const logs: string[] = [];
 const logger = createLogger("debug", (line) => logs.push(line));
 
 const makeRunner = (timeoutMs: number) =>
-  new ClaudeRunner({ claudeBin: bin, timeoutMs, maxConcurrency: 4, proxyUrl: () => "http://127.0.0.1:9", childHome, logger });
+  new ClaudeRunner({ claudeBin: bin, timeoutMs, maxPerTenant: 4, maxTotal: 4, proxyUrl: () => "http://127.0.0.1:9", childHome, isolation, logger });
 /** Long enough never to fire in the other cases. */
 const runner = makeRunner(60_000);
 /** Fires while the `hang` script sleeps. */
