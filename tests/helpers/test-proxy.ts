@@ -5,7 +5,7 @@
 import { loadConfig } from "../../src/config.ts";
 import { createLogger } from "../../src/log.ts";
 import { createApp } from "../../src/server/app.ts";
-import { instrument } from "../../src/server/telemetry.ts";
+import { instrument, lastResortHandler } from "../../src/server/telemetry.ts";
 import { createServices, type Services } from "../../src/server/services.ts";
 import { tempDir } from "./proxy-process.ts";
 
@@ -47,7 +47,8 @@ export async function startTestProxy(options: { upstreamUrl: string; env?: Recor
     services: services.app,
   });
   const fetch = instrument((request) => app.handle(request), { logger, metrics: services.metrics });
-  const server = Bun.serve({ hostname: "127.0.0.1", port: 0, idleTimeout: 60, fetch });
+  // As serve.ts configures it: never Bun's debug page, a last-resort Anthropic-shaped 500.
+  const server = Bun.serve({ hostname: "127.0.0.1", port: 0, idleTimeout: 60, fetch, error: lastResortHandler(logger), development: false });
   port = server.port!;
   return {
     url: `http://127.0.0.1:${server.port}`,
