@@ -8,7 +8,7 @@
  * and one sweep: longest first, then lower priority number, then type name. Linear in the
  * text for a fixed catalogue.
  */
-import type { CatalogueEntry, Match, Trigger } from "./types.ts";
+import type { CatalogueEntry, ExtendMemo, Match, Trigger } from "./types.ts";
 
 interface Candidate extends Match {
   parts?: Match[];
@@ -75,7 +75,18 @@ export class Scanner {
     const candidates: Candidate[] = [];
     for (const entry of this.wholeText) {
       if (entry.hints && !entry.hints.some((hint) => text.includes(hint))) continue;
-      for (const m of allMatches(entry.pattern, text)) addCandidate(candidates, entry, m, text);
+      const memo: ExtendMemo = {};
+      const pattern = entry.pattern;
+      pattern.lastIndex = 0;
+      for (let m = pattern.exec(text); m; m = pattern.exec(text)) {
+        if (m[0].length === 0) {
+          pattern.lastIndex++;
+          continue;
+        }
+        // An extended match goes on where its tail ends, as a global regex would have.
+        const end = addCandidate(candidates, entry, m, text, memo);
+        if (entry.extend && end !== undefined && end > pattern.lastIndex) pattern.lastIndex = end;
+      }
     }
     if (this.sharedPass) {
       const starts = this.triggerStarts(text);
@@ -94,12 +105,16 @@ export class Scanner {
     while (pass.test(text)) {
       const at = pass.lastIndex - 1; // the pass consumes only the trigger character
       const checks = this.checksByChar.get(text.charCodeAt(at))!;
-      checks.sticky!.lastIndex = at + 1;
-      const held = checks.sticky!.exec(text)!; // always matches: each condition may be skipped
-      checks.users.forEach((users, i) => {
-        if (held[i + 1] === undefined) return;
-        for (const { index, back } of users) for (const b of back) if (at >= b) starts[index]!.push(at - b);
-      });
+      // With one condition, the pass has just checked it: no second look.
+      let held: RegExpExecArray | undefined;
+      if (checks.whens.length > 1) {
+        checks.sticky!.lastIndex = at + 1;
+        held = checks.sticky!.exec(text)!; // always matches: each condition may be skipped
+      }
+      for (let i = 0; i < checks.users.length; i++) {
+        if (held && held[i + 1] === undefined) continue;
+        for (const { index, back } of checks.users[i]!) for (const b of back) if (at >= b) starts[index]!.push(at - b);
+      }
     }
     return starts;
   }
@@ -128,13 +143,14 @@ function sharedPassFor(triggers: readonly Trigger[]): RegExp {
  */
 function runAt({ entry, sticky }: Triggered, starts: number[], text: string, candidates: Candidate[]): void {
   let lastEnd = 0;
+  const memo: ExtendMemo = {};
   for (const start of starts) {
     if (start < lastEnd) continue;
     sticky.lastIndex = start;
     const m = sticky.exec(text);
     if (!m || m[0].length === 0) continue;
-    addCandidate(candidates, entry, m, text);
-    if (!entry.everyStart) lastEnd = start + m[0].length;
+    const end = addCandidate(candidates, entry, m, text, memo);
+    if (!entry.everyStart) lastEnd = Math.max(start + m[0].length, end ?? 0);
   }
 }
 
@@ -143,34 +159,41 @@ function sortedUnique(values: number[]): number[] {
   return values.filter((value, i) => i === 0 || value !== values[i - 1]);
 }
 
-function addCandidate(candidates: Candidate[], entry: CatalogueEntry, m: RegExpExecArray, text: string): void {
+/** Adds the candidate a match stands for; returns where the match ends (after `extend`). */
+function addCandidate(candidates: Candidate[], entry: CatalogueEntry, m: RegExpExecArray, text: string, memo: ExtendMemo): number | undefined {
   const groups = m.groups ?? {};
-  const value = groups.value;
+  let value = groups.value;
   const lead = entry.leadIn ? entry.leadIn(groups, text, m.index) : 0;
-  const start = value === undefined ? m.index - lead : m.index + m[0].lastIndexOf(value);
-  const matched = value ?? (entry.leadOnly ? groups.lead! : text.slice(start, m.index + m[0].length));
-  if (entry.validate && !entry.validate(matched, text, start)) return;
+  let matchEnd = m.index + m[0].length;
+  let start: number;
+  if (entry.extend) {
+    // The value (if any) is the end of the match, and grows with it.
+    const end = entry.extend(text, matchEnd, memo);
+    if (end === undefined) return undefined;
+    start = value === undefined ? m.index - lead : matchEnd - value.length;
+    matchEnd = end;
+    if (value !== undefined) value = text.slice(start, end);
+  } else start = value === undefined ? m.index - lead : m.index + m[0].lastIndexOf(value);
+  const matched = value ?? (entry.leadOnly ? groups.lead! : text.slice(start, matchEnd));
+  if (entry.validate && !entry.validate(matched, text, start)) return matchEnd;
   if (entry.expand) {
     const parts = entry.expand(m[0], m.index, groups);
     if (!parts) return;
     // A composite claims its span up to its last part, so nothing inside it is masked
     // piecemeal, while whatever follows its last part is still scanned by the others.
     // With no parts (an AWS-owned ARN) it claims the whole match.
-    const end = parts.length ? Math.max(...parts.map((part) => part.end)) : m.index + m[0].length;
+    let end = m.index + m[0].length;
+    if (parts.length) {
+      end = 0;
+      for (const part of parts) end = Math.max(end, part.end);
+    }
     candidates.push({ start: m.index, end, type: entry.type, prefix: entry.prefix, priority: entry.priority, parts });
-    return;
+    return matchEnd;
   }
   const kind = entry.classify ? entry.classify(groups, matched) : entry;
-  if (!kind) return;
+  if (!kind) return matchEnd;
   candidates.push({ start, end: start + matched.length, type: kind.type, prefix: kind.prefix, priority: entry.priority });
-}
-
-function* allMatches(pattern: RegExp, text: string): Generator<RegExpExecArray> {
-  pattern.lastIndex = 0;
-  for (let m = pattern.exec(text); m; m = pattern.exec(text)) {
-    if (m[0].length === 0) pattern.lastIndex++;
-    else yield m;
-  }
+  return matchEnd;
 }
 
 /** Greedy by preference; an interval is kept if it overlaps nothing kept before it. */
@@ -181,35 +204,104 @@ function resolveOverlaps(candidates: Candidate[]): Match[] {
   );
   const kept: Candidate[] = [];
   const rejected: Candidate[] = [];
-  for (const candidate of candidates) (insertIfFree(kept, candidate) ? null : rejected.push(candidate));
+  const keptSet = new IntervalSet(candidates.map((candidate) => candidate.start));
+  for (const candidate of candidates) (keptSet.insertIfFree(candidate.start, candidate.end) ? kept : rejected).push(candidate);
+  kept.sort((a, b) => a.start - b.start);
 
   // A composite (an ARN by parts) leaves the text between its parts readable, but a secret
   // sitting there (in an IAM path, say) must still be masked.
   const composites = kept.filter((match) => match.parts);
   const inner: Candidate[] = [];
   if (composites.length > 0) {
-    const taken = composites.flatMap((composite) => composite.parts!).sort((a, b) => a.start - b.start) as Candidate[];
+    const parts = composites.flatMap((composite) => composite.parts!);
+    const takenSet = new IntervalSet([...parts.map((part) => part.start), ...rejected.map((candidate) => candidate.start)]);
+    for (const part of parts) takenSet.insertIfFree(part.start, part.end);
     for (const candidate of rejected) {
-      if (!composites.some((c) => candidate.start >= c.start && candidate.end <= c.end)) continue;
-      if (insertIfFree(taken, candidate)) inner.push(candidate);
+      if (!insideOne(composites, candidate)) continue;
+      if (takenSet.insertIfFree(candidate.start, candidate.end)) inner.push(candidate);
     }
   }
   const result = kept.flatMap((match) => (match.parts ? match.parts : [match]));
   return inner.length ? [...result, ...inner].sort((a, b) => a.start - b.start) : result;
 }
 
-/** Inserts into a start-sorted list of disjoint intervals if it overlaps none (binary search). */
-function insertIfFree(list: Candidate[], candidate: Candidate): boolean {
+/** Whether `candidate` lies inside one of `sorted` (start-sorted, disjoint): binary search. */
+function insideOne(sorted: readonly Candidate[], candidate: Candidate): boolean {
   let lo = 0;
-  let hi = list.length;
+  let hi = sorted.length;
   while (lo < hi) {
     const mid = (lo + hi) >> 1;
-    if (list[mid]!.start < candidate.start) lo = mid + 1;
+    if (sorted[mid]!.start <= candidate.start) lo = mid + 1;
     else hi = mid;
   }
-  const before = list[lo - 1];
-  const after = list[lo];
-  if ((before && before.end > candidate.start) || (after && after.start < candidate.end)) return false;
-  list.splice(lo, 0, candidate);
-  return true;
+  const container = sorted[lo - 1];
+  return container !== undefined && candidate.end <= container.end;
+}
+
+/**
+ * Disjoint intervals over a fixed set of possible starts, each insert and overlap test in
+ * O(log n) (a Fenwick tree counting kept starts): a sorted array spliced at every insert is
+ * quadratic when a text holds hundreds of thousands of candidates.
+ */
+class IntervalSet {
+  private readonly starts: Float64Array;
+  private readonly tree: Int32Array;
+  private readonly ends: Float64Array;
+  private readonly top: number;
+
+  constructor(possibleStarts: number[]) {
+    const sorted = Float64Array.from(possibleStarts).sort();
+    let n = 0;
+    for (let i = 0; i < sorted.length; i++) if (i === 0 || sorted[i] !== sorted[i - 1]) sorted[n++] = sorted[i]!;
+    this.starts = sorted.subarray(0, n);
+    this.tree = new Int32Array(n + 1);
+    this.ends = new Float64Array(n);
+    let top = 1;
+    while (top * 2 <= n) top *= 2;
+    this.top = top;
+  }
+
+  /** Index of the first possible start ≥ position. */
+  private lowerBound(position: number): number {
+    let lo = 0;
+    let hi = this.starts.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (this.starts[mid]! < position) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  }
+
+  /** How many kept intervals start at one of the first `count` possible starts. */
+  private prefix(count: number): number {
+    let sum = 0;
+    for (let i = count; i > 0; i -= i & -i) sum += this.tree[i]!;
+    return sum;
+  }
+
+  /** The index of the `k`-th kept start (1-based k). */
+  private kth(k: number): number {
+    let position = 0;
+    for (let step = this.top; step > 0; step >>= 1) {
+      const next = position + step;
+      if (next < this.tree.length && this.tree[next]! < k) {
+        position = next;
+        k -= this.tree[next]!;
+      }
+    }
+    return position; // 0-based index of the k-th kept start
+  }
+
+  insertIfFree(start: number, end: number): boolean {
+    const first = this.lowerBound(start);
+    const before = this.prefix(first);
+    // Any kept interval starting inside [start, end)?
+    if (this.prefix(this.lowerBound(end)) > before) return false;
+    // The last kept interval starting before `start` must end by `start`.
+    if (before > 0 && this.ends[this.kth(before)]! > start) return false;
+    this.ends[first] = end;
+    for (let i = first + 1; i < this.tree.length; i += i & -i) this.tree[i] = this.tree[i]! + 1;
+    return true;
+  }
 }

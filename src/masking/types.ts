@@ -72,6 +72,15 @@ export interface CatalogueEntry {
   classify?: (groups: Record<string, string | undefined>, matched: string) => { type: string; prefix: string } | undefined;
   /** Every type and prefix `classify` can return. */
   family?: readonly { type: string; prefix: string }[];
+  /**
+   * Where a match really ends, for a pattern that reads only its bounded opening (a PEM
+   * header, the first characters of an assigned value): a regex run at many overlapping
+   * starts would read the same long tail once per start. `end` is where the regex match ends;
+   * the returned end replaces it (undefined: no match), and a group `value` at the end of the
+   * match grows with it. `memo` is one object per entry and scan, shared by every start, so a
+   * tail that several starts share is read once (see `runEnd`).
+   */
+  extend?: (text: string, end: number, memo: ExtendMemo) => number | undefined;
   /** Splits a match into parts to mask separately (ARNs, ECR hosts); empty = leave it alone. */
   expand?: (value: string, index: number, groups: Record<string, string | undefined>) => Match[] | undefined;
 }
@@ -103,4 +112,22 @@ export const RIGHT = "(?![A-Za-z0-9_])";
 /** Looks back `width` characters for a context word (case-insensitive). */
 export function contextBefore(text: string, index: number, pattern: RegExp, width = 48): boolean {
   return pattern.test(text.slice(Math.max(0, index - width), index));
+}
+
+/** Per-scan scratch space of one entry's `extend`: what it already read of the text. */
+export type ExtendMemo = Record<string, { from: number; to: number } | undefined>;
+
+/**
+ * The end of the run of characters matching `run` (a sticky regex `[…]*`) that goes on at
+ * `at`. Remembers the last run read under `key`: every position inside it has the same end,
+ * so starts that share one run (`password=password=…`) read it once in all.
+ */
+export function runEnd(text: string, at: number, run: RegExp, memo: ExtendMemo, key: string): number {
+  const known = memo[key];
+  if (known && at >= known.from && at <= known.to) return known.to;
+  run.lastIndex = at;
+  run.test(text);
+  const to = run.lastIndex;
+  memo[key] = { from: at, to };
+  return to;
 }

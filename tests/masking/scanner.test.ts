@@ -7,21 +7,9 @@
 import { describe, expect, test } from "bun:test";
 import { builtInCatalogue } from "../../src/masking/catalogue/index.ts";
 import { Scanner } from "../../src/masking/scanner.ts";
-import type { CatalogueEntry } from "../../src/masking/types.ts";
 import { seededRandom } from "../fixtures/sse-builder.ts";
 import { mixedCorpus, secretValue } from "./corpus.ts";
-
-/** The same catalogue without shortcuts: whole-text regexes, or a trigger on every character. */
-function referenceScanner(entries: readonly CatalogueEntry[], text: string): Scanner {
-  const everyChar = [...new Set(text.split(""))].join("");
-  return new Scanner(
-    entries.map((entry) => {
-      if (!entry.triggers) return entry;
-      if (entry.everyStart) return everyChar ? { ...entry, triggers: [{ chars: everyChar }] } : { ...entry, triggers: undefined };
-      return { ...entry, triggers: undefined };
-    }),
-  );
-}
+import { referenceScanner } from "./reference-scanner.ts";
 
 /** One sample per trigger kind, in the spellings the triggers must cover (case, escapes). */
 const SAMPLES = [

@@ -13,7 +13,9 @@ import { LEFT, type CatalogueEntry, type Match } from "../types.ts";
 const SEP = "(?::|%3[Aa])";
 const RESOURCE_CHAR = String.raw`(?:[A-Za-z0-9_.+=@,*?$#!~-]|/|\\/|%2[Ff]|%3[Aa]|:)`;
 const ARN = new RegExp(
-  String.raw`arn(?<=${LEFT}arn)${SEP}(?<partition>aws(?:-cn|-us-gov|-iso|-iso-[a-z])?)${SEP}(?<service>[a-z0-9-]+)${SEP}(?<region>[a-z0-9-]*)${SEP}(?<account>\d{12}|aws|)${SEP}(?<resource>(?:(?!arn(?::|%3[Aa]))${RESOURCE_CHAR})+)`,
+  // The resource is not captured: a capture around a loop of alternatives costs JavaScriptCore
+  // time per character (seconds on a long resource); `expand` reads it after the group `head`.
+  String.raw`(?<head>arn(?<=${LEFT}arn)${SEP}(?<partition>aws(?:-cn|-us-gov|-iso|-iso-[a-z])?)${SEP}(?<service>[a-z0-9-]+)${SEP}(?<region>[a-z0-9-]*)${SEP}(?<account>\d{12}|aws|)${SEP})(?:(?!arn(?::|%3[Aa]))${RESOURCE_CHAR})+`,
   "g",
 );
 
@@ -55,13 +57,31 @@ function nameSpan(service: string, resource: string): { start: number; end: numb
   return { start: lastEnd, end: stop === -1 ? resource.length : lastEnd + stop, type };
 }
 
-/** Drops trailing separators, escapes (`%2F`, `\/`) and punctuation from a resource name. */
+const isAlnum = (code: number) => (code >= 48 && code <= 57) || (code >= 65 && code <= 90) || (code >= 97 && code <= 122);
+const isHex = (code: number) => isAlnum(code) && /[0-9A-Fa-f]/.test(String.fromCharCode(code));
+
+/**
+ * Drops trailing separators, escapes (`%2F`, `\/`) and punctuation from a resource name,
+ * walking back from its end (a regex anchored at `$` would be tried at every position of the
+ * name, once per character dropped).
+ */
 function trimName(name: string): string {
-  for (;;) {
-    const next = name.replace(/(?:%[0-9A-Fa-f]{2}|\\\/|[^A-Za-z0-9])$/, "");
-    if (next === name) return name;
-    name = next;
+  let end = name.length;
+  while (end > 0) {
+    const code = name.charCodeAt(end - 1);
+    if (end >= 3 && name.charCodeAt(end - 3) === 0x25 /* % */ && isHex(name.charCodeAt(end - 2)) && isHex(code)) end -= 3;
+    else if (end >= 2 && code === 0x2f && name.charCodeAt(end - 2) === 0x5c) end -= 2;
+    else if (!isAlnum(code)) end -= 1;
+    else break;
   }
+  return name.slice(0, end);
+}
+
+/** Drops trailing sentence punctuation (`.,:;!?`) from a resource. */
+function trimPunctuation(resource: string): string {
+  let end = resource.length;
+  while (end > 0 && ".,:;!?".includes(resource.charAt(end - 1))) end--;
+  return resource.slice(0, end);
 }
 
 export function arnEntries(mode: "parts" | "whole"): CatalogueEntry[] {
@@ -77,10 +97,11 @@ export function arnEntries(mode: "parts" | "whole"): CatalogueEntry[] {
         { chars: "%", when: "(?<=arn%)(?=3[Aa])", back: [3] },
       ],
       expand(value, index, groups) {
-        const { service = "", account = "", resource = "" } = groups;
+        const { service = "", account = "", head = "" } = groups;
         if (account === "aws") return []; // AWS-owned: nothing of the user's
+        const resource = value.slice(head.length);
         // Trailing punctuation belongs to the sentence, not the ARN.
-        const trimmed = resource.replace(/[.,:;!?]+$/, "");
+        const trimmed = trimPunctuation(resource);
         const resourceStart = value.length - resource.length;
         const arnEnd = index + resourceStart + trimmed.length;
         if (mode === "whole") return [{ start: index, end: arnEnd, type: "arn", prefix: "AWS_ARN", priority: 5 }];

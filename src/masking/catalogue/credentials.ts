@@ -20,6 +20,25 @@ const kindByIdPrefix = new Map(ACCESS_KEY_KINDS.flatMap(([type, idPrefixes, pref
 /** Every ID prefix without its leading `A`. */
 const idTails = [...kindByIdPrefix.keys()].map((id) => id.slice(1)).join("|");
 
+const isTokenChar = (code: number) => (code >= 48 && code <= 57) || (code >= 65 && code <= 90) || (code >= 97 && code <= 122) || code === 0x2b || code === 0x2f;
+
+/**
+ * The end of a session token whose first forty characters end at `at`: base64 characters and
+ * URL-escaped `+`, `/`, `=` (`%2B`, `%2F`, `%3D`), then up to two `=`. A loop, not a regex:
+ * JavaScriptCore takes a hundred times longer on a loop of alternatives (`%2F%2F…`).
+ */
+function sessionTokenEnd(text: string, at: number): number {
+  let i = at;
+  for (;;) {
+    const code = text.charCodeAt(i);
+    if (isTokenChar(code)) i++;
+    else if (code === 0x25 /* % */ && /^(?:2[BbFf]|3[Dd])$/.test(text.slice(i + 1, i + 3))) i += 3;
+    else break;
+  }
+  for (let equals = 0; equals < 2 && text.charCodeAt(i) === 0x3d; equals++) i++;
+  return i;
+}
+
 export const credentialEntries: CatalogueEntry[] = [
   {
     // One pass for every kind: starts at the `A` of the ID prefix, checks the boundary in a
@@ -28,7 +47,8 @@ export const credentialEntries: CatalogueEntry[] = [
     prefix: "AWS_ACCESS_KEY",
     priority: 10,
     pattern: new RegExp(`(?<id>A(?:${idTails}))(?<=(?:(?<![A-Z0-9])|(?<=%[0-9A-Fa-f]{2}))A...)[A-Z0-9]{16,17}(?![A-Z0-9])`, "g"),
-    triggers: [{ chars: "A", when: `(?=${idTails})` }],
+    // With the boundary before the `A`, so a run of `AKIAAKIA…` stops the shared pass once.
+    triggers: [{ chars: "A", when: `(?<=(?:(?<![A-Z0-9])|(?<=%[0-9A-Fa-f]{2}))A)(?=${idTails})` }],
     classify: (groups) => kindByIdPrefix.get(groups.id!),
     family: [...new Map([...kindByIdPrefix.values()].map((kind) => [kind.prefix, kind])).values()],
   },
@@ -50,7 +70,9 @@ export const credentialEntries: CatalogueEntry[] = [
       { chars: "J", when: "(?<=IQoJ)(?=b3JpZ2luX2Vj)", back: [3] },
       { chars: "G", when: "(?<=FwoG)(?=ZXIvYXdzE)", back: [3] },
     ],
-    pattern: /(?:IQoJb3JpZ2luX2Vj|FwoGZXIvYXdzE)(?:[A-Za-z0-9/+]|\\\/){40,}={0,2}/g,
+    // Forty characters, then the rest unrolled: JavaScriptCore runs `(?:a|b){40,}` over a long
+    // run a hundred times slower than plain character-class loops.
+    pattern: /(?:IQoJb3JpZ2luX2Vj|FwoGZXIvYXdzE)(?:[A-Za-z0-9/+]|\\\/){40}[A-Za-z0-9/+]*(?:\\\/[A-Za-z0-9/+]*)*={0,2}/g,
   },
   {
     // session_token, security_token, x-amz-security-token — read from "token" on.
@@ -59,7 +81,10 @@ export const credentialEntries: CatalogueEntry[] = [
     priority: 11,
     triggers: [TOKEN],
     everyStart: true,
-    pattern: /token(?<=(?:session_?|security_?|x-amz-security-)token)(?:\\?["'])?\s*[:=]\s*(?:\\?["'])?(?<value>(?:[A-Za-z0-9/+]|%2[Bb]|%2[Ff]|%3[Dd]){40,}={0,2})/gi,
+    // The value's first forty characters; `extend` reads the rest (a capture around a loop
+    // of alternatives costs JavaScriptCore time per character).
+    pattern: /token(?<=(?:session_?|security_?|x-amz-security-)token)(?:\\?["'])?\s*[:=]\s*(?:\\?["'])?(?<value>(?:[A-Za-z0-9/+]|%2[Bb]|%2[Ff]|%3[Dd]){40})/gi,
+    extend: (text, end) => sessionTokenEnd(text, end),
   },
   {
     type: "aws_account_id",

@@ -4,7 +4,14 @@ import { AMAZONAWS, ZONE } from "./triggers.ts";
 
 /** Not inside a longer host name; a URL escape (`%2F`) before it counts as a boundary. */
 const HOST_START = "(?:(?<![A-Za-z0-9.-])|(?<=%[0-9A-Fa-f]{2}))";
-const HOST_END = "(?![A-Za-z0-9.-]*[A-Za-z0-9])";
+/**
+ * Not followed by more of a host name: the first character after any dots and hyphens is no
+ * letter or digit (the same as `(?![A-Za-z0-9.-]*[A-Za-z0-9])`, without reading the rest of a
+ * long name and backtracking through it).
+ */
+const HOST_END = "(?![.-]*[A-Za-z0-9])";
+/** The same after a bucket name. */
+const BUCKET_END = "(?![.-]*[a-z0-9])";
 const REGION = "[a-z]{2}(?:-gov|-iso[a-z]?)?-[a-z]+-\\d";
 const BUCKET = "[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]";
 
@@ -52,7 +59,7 @@ export const endpointEntries: CatalogueEntry[] = [
       { chars: ":", when: "(?<=[sS]3:)", back: [1] },
       { chars: "%", when: "(?<=[sS]3%)(?=3[Aa])", back: [1] },
     ],
-    pattern: new RegExp(`3(?::|%3[Aa])(?<=[sS]3(?::|%3[Aa]))(?:/|%2[Ff]|\\\\/){2}(?<value>${BUCKET})(?![a-z0-9.-]*[a-z0-9])`, "g"),
+    pattern: new RegExp(`3(?::|%3[Aa])(?<=[sS]3(?::|%3[Aa]))(?:/|%2[Ff]|\\\\/){2}(?<value>${BUCKET})${BUCKET_END}`, "g"),
   },
   {
     type: "s3_bucket",
@@ -72,7 +79,7 @@ export const endpointEntries: CatalogueEntry[] = [
     // Path style, s3.region.amazonaws.com/bucket.
     triggers: [AMAZONAWS],
     everyStart: true,
-    pattern: new RegExp(`amazonaws\\.com(?<=${HOST_START}s3(?:[.-]${REGION})?\\.amazonaws\\.com)(?:\\.cn)?(?:/|\\\\/)(?<value>${BUCKET})(?![a-z0-9.-]*[a-z0-9])`, "g"),
+    pattern: new RegExp(`amazonaws\\.com(?<=${HOST_START}s3(?:[.-]${REGION})?\\.amazonaws\\.com)(?:\\.cn)?(?:/|\\\\/)(?<value>${BUCKET})${BUCKET_END}`, "g"),
   },
   {
     type: "s3_bucket",
@@ -83,7 +90,7 @@ export const endpointEntries: CatalogueEntry[] = [
     triggers: [{ chars: "k", when: "(?<=uck)(?=et)", back: [2] }],
     pattern: new RegExp(
       `ucket(?:(?<=\\\\?"[Bb]ucket)(?:Name|_name)?\\\\?"\\s*:\\s*\\\\?"|(?<=--bucket)(?:-name)?[ =]|(?<=\\bbucket)(?:_name)?\\s*=\\s*")` +
-        `(?<value>${BUCKET})(?![a-z0-9.-]*[a-z0-9])`,
+        `(?<value>${BUCKET})${BUCKET_END}`,
       "g",
     ),
   },
@@ -105,7 +112,9 @@ export const endpointEntries: CatalogueEntry[] = [
     // hostedzone/Z…, HostedZoneId / zone_id / zone-id: read from "zone" on.
     triggers: [ZONE],
     everyStart: true,
-    pattern: /zone(?:(?<=hostedzone)\/|(?:_?id|-id)(?:\\?["'])?\s*[:=]?\s*(?:\\?["'])?)(?<value>Z[A-Z0-9]{8,32})(?![A-Z0-9])/gi,
+    // `\s*(?:[:=]\s*)?`, not `\s*[:=]?\s*`: two runs of spaces with nothing between them
+    // split a long run of spaces every possible way (quadratic).
+    pattern: /zone(?:(?<=hostedzone)\/|(?:_?id|-id)(?:\\?["'])?\s*(?:[:=]\s*)?(?:\\?["'])?)(?<value>Z[A-Z0-9]{8,32})(?![A-Z0-9])/gi,
   },
   {
     type: "cloudfront_distribution_id",

@@ -17,10 +17,14 @@ export function literalSurrogateEntry(roots: readonly string[]): CatalogueEntry 
     type: "literal_surrogate",
     prefix: "LITERAL",
     priority: 0,
-    // At the `_` after the root, and the root is read back from there.
-    triggers: roots.map((r) => ({ chars: "_", when: `(?<=${r}_)(?=[A-Z0-9])`, back: [r.length] })),
-    // Starts at the root; the boundary before it is a lookbehind.
-    pattern: new RegExp(`${root}(?<=(?<![A-Za-z0-9_])${root})(?:[A-Z0-9]+_)*\\d{3,}(?![A-Za-z0-9_])`, "g"),
+    // At the `_` after the root, and the root and the boundary before it are read back from there.
+    triggers: roots.map((r) => ({ chars: "_", when: `(?<=(?<![A-Za-z0-9_])${r}_)(?=[A-Z0-9])`, back: [r.length] })),
+    // Starts at the root; the boundary before it is a lookbehind. After the root: words of
+    // capitals and digits joined by single `_`, the last one three digits or more, i.e. the
+    // whole run of `[A-Z0-9_]` with no `__` that ends in `_` and digits. Written as one
+    // character-class run and lookarounds rather than `(?:[A-Z0-9]+_)*\d{3,}`: JavaScriptCore
+    // backtracks a loop of groups over a long run (`AWS_A_A_A_…`) a hundred times slower.
+    pattern: new RegExp(`${root}(?<=(?<![A-Za-z0-9_])${root})(?=[A-Z0-9])(?![A-Z0-9_]*__)[A-Z0-9_]*(?![A-Za-z0-9_])(?<=_\\d{3,})`, "g"),
   };
 }
 

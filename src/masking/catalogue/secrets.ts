@@ -1,18 +1,29 @@
 /** Secrets that are not AWS's: private keys, vendor tokens, JWTs, passwords, assigned secrets. */
-import { type CatalogueEntry } from "../types.ts";
+import { runEnd, type CatalogueEntry, type ExtendMemo } from "../types.ts";
 import { SECRET_WORD_TRIGGERS } from "./triggers.ts";
 
 /** Values that name a secret without being one: placeholders, lookups, code. */
 function isRealSecretValue(value: string): boolean {
   if (/^(true|false|null|none|nil|undefined|required|optional|string|secret|password|changeme|example|xxx+|\*+|\.+)$/i.test(value)) return false;
   if (/^[$%{<]/.test(value)) return false; // ${VAR}, %(name)s, {{ template }}, <placeholder>
-  if (/^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)+$/.test(value)) return false; // config.password, os.environ
+  if (/^[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)+$/.test(value)) return false; // config.password, os.environ
   if (/^[A-Z][A-Z0-9_]*$/.test(value) && value.includes("_")) return false; // another variable's name
   return /[A-Za-z0-9]/.test(value);
 }
 
 /** Characters of an assigned value: not whitespace, quotes, separators or brackets. */
 const VALUE_CHAR = String.raw`[^\s"'\x60,;()\[\]{}<>\\]`;
+/** The rest of an assigned value, read by `extend` once however many names share it. */
+const VALUE_RUN = new RegExp(`${VALUE_CHAR}*`, "y");
+/** Characters of a URL query value. */
+const QUERY_VALUE_CHAR = String.raw`[^&#\s"'<>]`;
+const QUERY_VALUE_RUN = new RegExp(`${QUERY_VALUE_CHAR}*`, "y");
+/**
+ * The rest of a name after its secret word (`_ACCESS_KEY_ID`): at most 64 characters, like
+ * the URL-parameter lookbehind. Unbounded, every secret word of one long run of name
+ * characters (`secret_token_password_…`) would read the run to its end.
+ */
+const NAME_TAIL = "[A-Za-z0-9_.-]{0,64}";
 /**
  * The secret-ish word inside a name (`DB_PASSWORD`, `apiKey`, `x-auth-token`). The regex starts
  * at this word rather than at the name's start: what precedes it does not change the value,
@@ -54,13 +65,51 @@ function isBasicCredential(value: string): boolean {
   return /^[\x21-\x7e][\x20-\x7e]*:[\x20-\x7e]*$/.test(decoded);
 }
 
+/** The words before PRIVATE KEY (`RSA`, `ENCRYPTED`, `OPENSSH`…): at most four. */
+const PEM_LABEL = "(?:[A-Z0-9]+ ){0,4}";
+const PEM_END = new RegExp(`-----END ${PEM_LABEL}PRIVATE KEY-----`, "y");
+/** A key body without its END line: base64, whitespace, JSON-escaped line breaks. */
+const PEM_BODY = /(?:[A-Za-z0-9+/=\s]|\\[nr])*/y;
+
+/** The first `word` at or after `at` (-1: none), remembering the last answer under `key`. */
+function nextIndex(text: string, word: string, at: number, memo: ExtendMemo, key: string): number {
+  const known = memo[key];
+  if (known && at >= known.from && (known.to === -1 || at <= known.to)) return known.to;
+  const to = text.indexOf(word, at);
+  memo[key] = { from: at, to };
+  return to;
+}
+
+/**
+ * Where a private key that starts with a header ending at `headerEnd` ends: at the first
+ * `-----END … PRIVATE KEY-----` before the next `-----BEGIN ` header (a key holds no other
+ * header), or, without one, where its base64 body ends. Each search is remembered, so a text
+ * of repeated headers without an END line is read once, not once per header.
+ */
+function pemEnd(text: string, headerEnd: number, memo: ExtendMemo): number | undefined {
+  const nextBegin = nextIndex(text, "-----BEGIN ", headerEnd, memo, "begin");
+  const limit = nextBegin === -1 ? text.length : nextBegin;
+  for (let at = headerEnd; ; ) {
+    const end = nextIndex(text, "-----END ", at, memo, "end");
+    if (end === -1 || end >= limit) break;
+    PEM_END.lastIndex = end;
+    if (PEM_END.test(text)) return PEM_END.lastIndex;
+    at = end + 1;
+  }
+  PEM_BODY.lastIndex = headerEnd;
+  PEM_BODY.test(text);
+  return PEM_BODY.lastIndex > headerEnd ? PEM_BODY.lastIndex : undefined;
+}
+
 export const secretEntries: CatalogueEntry[] = [
   {
     type: "private_key",
     prefix: "SECRET_PRIVATE_KEY",
     priority: 1,
     triggers: [{ chars: "-", when: "(?=----BEGIN )" }],
-    pattern: /-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY-----(?:[\s\S]*?-----END (?:[A-Z0-9]+ )*PRIVATE KEY-----|(?:[A-Za-z0-9+/=\s]|\\[nr])+)/g,
+    // The header only; `extend` finds the block's end (see pemEnd).
+    pattern: new RegExp(`-----BEGIN ${PEM_LABEL}PRIVATE KEY-----`, "g"),
+    extend: pemEnd,
   },
   {
     // One regex for every vendor token. Alternatives are grouped by first letter and start at
@@ -72,13 +121,13 @@ export const secretEntries: CatalogueEntry[] = [
     // Found by the `_`, `-` or `J` of each kind's prefix: far rarer in text than the letters
     // the tokens start with.
     triggers: [
-      { chars: "_", when: "(?<=gh[pousr]_)", back: [3] },
+      { chars: "_", when: `(?<=${WORD_START}gh[pousr]_)`, back: [3] },
       { chars: "_", when: "(?<=github_)(?=pat_)", back: [6] },
       { chars: "-", when: "(?<=gl(?:pat|dt|rt)-)", back: [4, 5] },
       { chars: "-", when: "(?<=xox[abposr]-)", back: [4] },
       { chars: "_", when: "(?<=[spr]k_)(?=live_|test_)", back: [2] },
       { chars: "-", when: "(?<=sk-)", back: [2] },
-      { chars: "J", when: "(?<=eyJ)", back: [2] },
+      { chars: "J", when: `(?<=${TOKEN_START}eyJ)`, back: [2] },
     ],
     pattern: new RegExp(
       [
@@ -151,9 +200,18 @@ export const secretEntries: CatalogueEntry[] = [
     pattern: new RegExp(
       // The value ends at a delimiter (never mid-token) and is not a function call.
       // The URL-parameter test sits after the word so it runs only where the word matched.
-      String.raw`${SECRET_WORD}(?<![?&][A-Za-z0-9_.-]{0,64}${SECRET_WORD})[A-Za-z0-9_.-]*(?:\\?["'])?[ \t]*(?::|=|:=|=>)[ \t]*(?:\\?["'])?(?<value>${VALUE_CHAR}{6,})(?!${VALUE_CHAR}|\()`,
+      // The value's first six characters; `extend` reads the rest of it.
+      // The lookahead (implied by what follows) rejects a word inside a long name cheaply,
+      // before the costlier lookbehind runs.
+      String.raw`${SECRET_WORD}(?=${NAME_TAIL}[\\"' \t:=])(?<![?&][A-Za-z0-9_.-]{0,64}${SECRET_WORD})${NAME_TAIL}(?:\\?["'])?[ \t]*(?::|=|:=|=>)[ \t]*(?:\\?["'])?(?<value>${VALUE_CHAR}{6})`,
       "gi",
     ),
+    // To the end of the value's run of characters (one read for every name sharing it), and
+    // not a function call.
+    extend: (text, end, memo) => {
+      const runEndsAt = runEnd(text, end, VALUE_RUN, memo, "value");
+      return text.charCodeAt(runEndsAt) === 0x28 /* ( */ ? undefined : runEndsAt;
+    },
     validate: (value) => isRealSecretValue(value),
   },
   {
@@ -163,7 +221,8 @@ export const secretEntries: CatalogueEntry[] = [
     priority: 40,
     triggers: SECRET_WORD_TRIGGERS,
     everyStart: true,
-    pattern: new RegExp(String.raw`${SECRET_WORD}(?<=[?&][A-Za-z0-9_.-]{0,64}${SECRET_WORD})[A-Za-z0-9_.-]*=(?<value>[^&#\s"'<>]{6,})`, "gi"),
+    pattern: new RegExp(String.raw`${SECRET_WORD}(?=${NAME_TAIL}=)(?<=[?&][A-Za-z0-9_.-]{0,64}${SECRET_WORD})${NAME_TAIL}=(?<value>${QUERY_VALUE_CHAR}{6})`, "gi"),
+    extend: (text, end, memo) => runEnd(text, end, QUERY_VALUE_RUN, memo, "value"),
     validate: (value) => isRealSecretValue(value),
   },
 ];
