@@ -1,11 +1,16 @@
 /**
  * PATTERNS_FILE: extra types from the user, as a JSON array of
  * `{type, pattern, flags?, prefix, priority?}`, validated with TypeBox at start. A bad entry
- * is a configuration error that names the entry and says how to fix it.
+ * is a configuration error that names the entry and says how to fix it. User patterns run over
+ * every text, so one that can take time super-linear in the text's length (a tenant would only
+ * need to send the right run of characters to stall the proxy) is refused too: scslre finds
+ * them by analysing the regex, not by timing it.
  */
+import { RegExpParser } from "@eslint-community/regexpp";
 import { Type } from "@sinclair/typebox";
 import { Value } from "@sinclair/typebox/value";
 import { readFileSync } from "node:fs";
+import { analyse } from "scslre";
 import type { CatalogueEntry } from "./types.ts";
 
 const UserPattern = Type.Object({
@@ -39,6 +44,13 @@ export function parsePatterns(json: string, source = "PATTERNS_FILE"): Catalogue
       throw new Error(`${source} entry ${index} ("${entry.type}") has an invalid regular expression; fix its "pattern".`);
     }
     if (pattern.test("")) throw new Error(`${source} entry ${index} ("${entry.type}") matches the empty string; make its "pattern" require at least one character.`);
+    const slow = superLinearPart(pattern);
+    if (slow) {
+      throw new Error(
+        `${source} entry ${index} ("${entry.type}") can take time super-linear in the text's length: "${slow}" can be tried again at every character of a long run ` +
+          `(a tenant could stall the proxy with one request). Put a boundary before the repetition (e.g. (?<![a-z])[a-z]+), bound it (e.g. [a-z]{1,63}), or make its neighbours unable to match the same characters.`,
+      );
+    }
     return { type: entry.type, prefix: entry.prefix, priority: entry.priority ?? 50, pattern };
   });
 }
@@ -51,4 +63,12 @@ export function loadPatternsFile(path: string): CatalogueEntry[] {
     throw new Error(`PATTERNS_FILE cannot be read: check that ${path} exists and is readable`);
   }
   return parsePatterns(text);
+}
+
+/** The part of `pattern` that makes it super-linear (as its source text), or undefined when it is linear. */
+export function superLinearPart(pattern: RegExp): string | undefined {
+  const literal = new RegExpParser({ ecmaVersion: 2025 }).parseLiteral(`/${pattern.source}/${pattern.flags}`);
+  const [report] = analyse(literal, { maxReports: 1 }).reports;
+  if (!report) return undefined;
+  return report.type === "Trade" ? report.startQuant.raw : report.quant.raw;
 }
