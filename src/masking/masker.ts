@@ -4,6 +4,8 @@
  * like a surrogate is left as it is and reported as unknown: the model invented it.
  */
 import type { MappingStore, MaskItem } from "../store/types.ts";
+import type { OriginalsMatcher } from "./originals-matcher.ts";
+import { TenantMemory, type ChangeFeed, type TenantMemoryOptions } from "./tenant-memory.ts";
 import { builtInCatalogue, literalSurrogateEntry } from "./catalogue/index.ts";
 import { Scanner } from "./scanner.ts";
 import { surrogateSyntax } from "./stream-restorer.ts";
@@ -28,6 +30,7 @@ export interface UnmaskResult {
 export interface MaskerOptions {
   arnMode: "parts" | "whole";
   extraEntries?: readonly CatalogueEntry[];
+  memory?: TenantMemoryOptions;
 }
 
 export class Masker {
@@ -36,9 +39,11 @@ export class Masker {
   readonly roots: string[];
   readonly surrogatePattern: RegExp;
   private readonly typeByPrefix = new Map<string, string>();
+  /** Present when the store has a change feed (every real engine). */
+  readonly memory?: TenantMemory;
 
   constructor(
-    private readonly store: Pick<MappingStore, "getOrCreate" | "lookup">,
+    private readonly store: Pick<MappingStore, "getOrCreate" | "lookup"> & Partial<ChangeFeed>,
     options: MaskerOptions,
   ) {
     const extra = options.extraEntries ?? [];
@@ -51,10 +56,24 @@ export class Masker {
       for (const { type, prefix } of entry.family ?? [entry]) if (!this.typeByPrefix.has(prefix)) this.typeByPrefix.set(prefix, type);
     }
     this.surrogatePattern = surrogateSyntax(this.roots).pattern;
+    if (store.changesSince) {
+      const feed = { changesSince: store.changesSince.bind(store) };
+      this.memory = new TenantMemory(feed, (surrogate) => ({ type: this.typeOf(surrogate), prefix: surrogate.replace(/_\d+$/, "") }), options.memory);
+    }
   }
 
-  async maskTexts(tenant: string, texts: readonly string[]): Promise<MaskResult> {
-    const matches = texts.map((text) => this.scanner.scan(text));
+  /** The tenant's memory of originals, up to date with the store (undefined without a feed). */
+  async memoryOf(tenant: string): Promise<OriginalsMatcher | undefined> {
+    return this.memory?.sync(tenant);
+  }
+
+  /**
+   * Masks every catalogue match and every original the tenant's memory knows. `memory` is the
+   * tenant's matcher when the caller has synced it already (one feed read per request).
+   */
+  async maskTexts(tenant: string, texts: readonly string[], memory?: OriginalsMatcher): Promise<MaskResult> {
+    const known = memory ?? (await this.memoryOf(tenant));
+    const matches = texts.map((text) => this.scanner.scan(text, known?.find(text)));
     const items: MaskItem[] = [];
     const indexByOriginal = new Map<string, number>();
     const perText = matches.map((list, t) => {

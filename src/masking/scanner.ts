@@ -70,9 +70,12 @@ export class Scanner {
     (checks.users[i] ??= []).push(user);
   }
 
-  /** Non-overlapping matches in text order; composite matches are replaced by their parts. */
-  scan(text: string): Match[] {
-    const candidates: Candidate[] = [];
+  /**
+   * Non-overlapping matches in text order; composite matches are replaced by their parts.
+   * `known` are matches found otherwise (the tenant memory's), resolved with the catalogue's.
+   */
+  scan(text: string, known: readonly Match[] = []): Match[] {
+    const candidates: Candidate[] = [...known];
     for (const entry of this.wholeText) {
       if (entry.hints && !entry.hints.some((hint) => text.includes(hint))) continue;
       const memo: ExtendMemo = {};

@@ -7,6 +7,7 @@
 import { ProxyError } from "../errors.ts";
 import { MAX_JSON_DEPTH, nestedDeeperThan, parseJsonObject } from "../json.ts";
 import type { Logger } from "../log.ts";
+import type { OriginalsMatcher } from "../masking/originals-matcher.ts";
 import type { MaskedEntity } from "../masking/types.ts";
 import { requestSlots, type Slot } from "../anthropic/content-walker.ts";
 import { findLeaks } from "./egress-guard.ts";
@@ -16,7 +17,9 @@ import type { ThinkingCache } from "./thinking-cache.ts";
 type Json = Record<string, unknown>;
 
 export interface TextMasker {
-  maskTexts(tenant: string, texts: string[]): Promise<{ masked: string[]; entities: MaskedEntity[]; perText: number[][] }>;
+  maskTexts(tenant: string, texts: string[], memory?: OriginalsMatcher): Promise<{ masked: string[]; entities: MaskedEntity[]; perText: number[][] }>;
+  /** The tenant's memory of originals, read once per request (see masking/tenant-memory.ts). */
+  memoryOf(tenant: string): Promise<OriginalsMatcher | undefined>;
 }
 
 export interface RequestMaskerDeps {
@@ -44,19 +47,21 @@ export class RequestMasker {
   private readonly reuse?: MaskReusingHistory;
 
   constructor(private readonly deps: RequestMaskerDeps) {
-    if (deps.history) this.reuse = historyReuse(deps.history, (tenant, pieces) => this.maskNewPieces(tenant, pieces));
+    if (deps.history) this.reuse = historyReuse(deps.history, (tenant, pieces, memory) => this.maskNewPieces(tenant, pieces, memory));
   }
 
   /** Masks a UTF-8 body (already checked to be valid UTF-8). */
   async maskBody(tenant: string, bytes: Buffer): Promise<MaskedRequest> {
-    const reused = this.reuse && (await this.reuse(tenant, bytes));
-    return reused ?? this.maskRequest(tenant, parseJsonObject(bytes.toString("utf8")));
+    const memory = await this.deps.masker.memoryOf(tenant);
+    const reused = this.reuse && (await this.reuse(tenant, bytes, memory));
+    return reused ?? this.maskRequest(tenant, parseJsonObject(bytes.toString("utf8")), memory);
   }
 
   /** Masks a parsed request body in place and serialises it, guarded against leaks. */
-  async maskRequest(tenant: string, body: Json): Promise<MaskedRequest> {
+  async maskRequest(tenant: string, body: Json, memory?: OriginalsMatcher): Promise<MaskedRequest> {
+    memory ??= await this.deps.masker.memoryOf(tenant);
     const slots = this.slotsToMask(tenant, requestSlots(body));
-    const { entities } = await this.maskSlots(tenant, slots);
+    const { entities } = await this.maskSlots(tenant, slots, memory);
     let text = JSON.stringify(body);
 
     let leaks = findLeaks(text, entities);
@@ -81,7 +86,7 @@ export class RequestMasker {
   }
 
   /** Parses and masks the pieces the history could not reuse (one store round trip for all). */
-  private async maskNewPieces(tenant: string, pieces: NewPiece[]): Promise<MaskedNewPiece[] | undefined> {
+  private async maskNewPieces(tenant: string, pieces: NewPiece[], memory: OriginalsMatcher | undefined): Promise<MaskedNewPiece[] | undefined> {
     const parsed: { value: unknown; slots: Slot[] }[] = [];
     for (const { key, element, text } of pieces) {
       // Too deep to walk and serialise: the ordinary path refuses the whole body with a 400.
@@ -97,7 +102,7 @@ export class RequestMasker {
       const holder = element ? { messages: [value] } : { [key]: value };
       parsed.push({ value, slots: this.slotsToMask(tenant, requestSlots(holder as Json)) });
     }
-    const { perSlot } = await this.maskSlots(tenant, parsed.flatMap(({ slots }) => slots));
+    const { perSlot } = await this.maskSlots(tenant, parsed.flatMap(({ slots }) => slots), memory);
     let slotOffset = 0;
     return parsed.map(({ value, slots }) => {
       const own = new Map<string, MaskedEntity>();
@@ -122,29 +127,32 @@ export class RequestMasker {
    * Masks slots in place: cached strings straight from the cache, the rest in one store round
    * trip. Returns every entity, and each slot's own.
    */
-  private async maskSlots(tenant: string, slots: Slot[]): Promise<{ entities: MaskedEntity[]; perSlot: MaskedEntity[][] }> {
+  private async maskSlots(tenant: string, slots: Slot[], memory: OriginalsMatcher | undefined): Promise<{ entities: MaskedEntity[]; perSlot: MaskedEntity[][] }> {
     const cache = this.deps.maskedTexts;
     const entities = new Map<string, MaskedEntity>();
     const perSlot: MaskedEntity[][] = new Array(slots.length);
     const uncached: number[] = [];
     slots.forEach((slot, i) => {
       const hit = cache?.get(tenant, slot.get());
-      if (!hit) {
+      // A text masked before the memory learned an original it holds is masked again.
+      if (!hit || (memory && memory.learnedSinceIn(hit.masked, hit.memory))) {
         uncached.push(i);
         return;
       }
+      if (memory) hit.memory = memory.stamp();
       slot.set(hit.masked);
       perSlot[i] = hit.entities;
       for (const entity of hit.entities) entities.set(entity.original, entity);
     });
     if (uncached.length > 0) {
       const texts = uncached.map((i) => slots[i]!.get());
-      const result = await this.deps.masker.maskTexts(tenant, texts);
+      const stamp = memory?.stamp();
+      const result = await this.deps.masker.maskTexts(tenant, texts, memory);
       uncached.forEach((slotIndex, i) => {
         const own = result.perText[i]!.map((index) => result.entities[index]!);
         slots[slotIndex]!.set(result.masked[i]!);
         perSlot[slotIndex] = own;
-        cache?.set(tenant, texts[i]!, result.masked[i]!, own);
+        cache?.set(tenant, texts[i]!, result.masked[i]!, own, stamp);
       });
       for (const entity of result.entities) entities.set(entity.original, entity);
     }

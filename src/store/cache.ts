@@ -3,7 +3,7 @@
  * so a cached answer is correct; but the store extends a mapping's lifetime only when it sees
  * it used, so an entry is trusted for at most `refreshAfterMs` before the store is asked again.
  */
-import type { MappingStore, MaskItem, StoreHealth } from "./types.ts";
+import type { MappingStore, MaskItem, StoreChanges, StoreHealth } from "./types.ts";
 
 interface Entry {
   value: string;
@@ -82,6 +82,11 @@ export class CachedStore implements MappingStore {
       }
       return original;
     });
+  }
+
+  /** Never cached: the feed is how this process learns what others created. */
+  changesSince(tenant: string, cursor: number, limit: number): Promise<StoreChanges> {
+    return this.inner.changesSince(tenant, cursor, limit);
   }
 
   health(): Promise<StoreHealth> {

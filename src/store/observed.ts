@@ -1,7 +1,7 @@
 /** Times every real store round trip and counts failures, for metrics; behaviour unchanged. */
-import type { MappingStore, MaskItem, StoreHealth } from "./types.ts";
+import type { MappingStore, MaskItem, StoreChanges, StoreHealth } from "./types.ts";
 
-export type StoreObserver = (operation: "get_or_create" | "lookup", seconds: number, ok: boolean) => void;
+export type StoreObserver = (operation: "get_or_create" | "lookup" | "changes", seconds: number, ok: boolean) => void;
 
 export class ObservedStore implements MappingStore {
   constructor(
@@ -9,7 +9,7 @@ export class ObservedStore implements MappingStore {
     private readonly observe: StoreObserver,
   ) {}
 
-  private async timed<T>(operation: "get_or_create" | "lookup", call: () => Promise<T>): Promise<T> {
+  private async timed<T>(operation: "get_or_create" | "lookup" | "changes", call: () => Promise<T>): Promise<T> {
     const started = performance.now();
     try {
       const result = await call();
@@ -27,6 +27,10 @@ export class ObservedStore implements MappingStore {
 
   lookup(tenant: string, surrogates: readonly string[]): Promise<(string | undefined)[]> {
     return this.timed("lookup", () => this.inner.lookup(tenant, surrogates));
+  }
+
+  changesSince(tenant: string, cursor: number, limit: number): Promise<StoreChanges> {
+    return this.timed("changes", () => this.inner.changesSince(tenant, cursor, limit));
   }
 
   health(): Promise<StoreHealth> {

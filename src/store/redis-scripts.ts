@@ -5,6 +5,8 @@
  *   TAG:o:<hmac(original)>  → surrogate               (expires: MAPPING_TTL, extended on use)
  *   TAG:s:<surrogate>       → <hmac>:<AES-GCM sealed> (same lifetime)
  *   TAG:n:<prefix>          → counter                 (never expires: numbers are never reused)
+ *   TAG:j                   → list of surrogates, in creation order: the tenant's change feed
+ *                             (never expires; an entry whose mapping expired is skipped on read)
  */
 
 /** ARGV: ttlMs, refreshBelowMs, then triples (hmac, prefix, sealed). Returns surrogates. */
@@ -26,6 +28,7 @@ for i = 3, #ARGV, 3 do
     s = ARGV[i + 1] .. '_' .. string.format('%03d', n)
     redis.call('SET', okey, s, 'PX', ttl)
     redis.call('SET', tag .. ':s:' .. s, ARGV[i] .. ':' .. ARGV[i + 2], 'PX', ttl)
+    redis.call('RPUSH', tag .. ':j', s)
   end
   out[#out + 1] = s
 end
@@ -46,6 +49,22 @@ for i = 3, #ARGV do
     redis.call('PEXPIRE', skey, ttl)
     redis.call('PEXPIRE', tag .. ':o:' .. string.match(v, '^[^:]+'), ttl)
   end
+end
+return out
+`;
+
+/**
+ * ARGV: cursor (entries already read), limit. Returns a flat list: surrogate, then
+ * `<hmac>:<sealed>` or '' (expired) per entry; the new cursor is the old one plus the count.
+ */
+export const CHANGES_SINCE = `
+local tag = string.sub(KEYS[1], 1, -3)
+local from = tonumber(ARGV[1])
+local list = redis.call('LRANGE', tag .. ':j', from, from + tonumber(ARGV[2]) - 1)
+local out = {}
+for _, s in ipairs(list) do
+  out[#out + 1] = s
+  out[#out + 1] = redis.call('GET', tag .. ':s:' .. s) or ''
 end
 return out
 `;

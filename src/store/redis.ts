@@ -7,11 +7,12 @@
 import { createHash } from "node:crypto";
 import { createClient, createCluster } from "redis";
 import { MappingCrypto } from "./crypto.ts";
-import { GET_OR_CREATE, LOOKUP } from "./redis-scripts.ts";
-import { StoreUnavailableError, type MappingStore, type MaskItem, type StoreHealth } from "./types.ts";
+import { CHANGES_SINCE, GET_OR_CREATE, LOOKUP } from "./redis-scripts.ts";
+import { StoreUnavailableError, type MappingStore, type MaskItem, type StoreChanges, type StoreHealth } from "./types.ts";
 
 const sha1 = (text: string) => createHash("sha1").update(text).digest("hex");
-const SCRIPTS = { getOrCreate: { body: GET_OR_CREATE, sha: sha1(GET_OR_CREATE) }, lookup: { body: LOOKUP, sha: sha1(LOOKUP) } };
+const script = (body: string) => ({ body, sha: sha1(body) });
+const SCRIPTS = { getOrCreate: script(GET_OR_CREATE), lookup: script(LOOKUP), changesSince: script(CHANGES_SINCE) };
 
 /** Reconnect quickly at first, then every 2 s at most, forever. */
 const reconnectStrategy = (retries: number) => Math.min(50 * 2 ** retries, 2_000);
@@ -108,6 +109,19 @@ export class RedisStore implements MappingStore {
       const colon = value.indexOf(":");
       return this.crypto.decrypt(tenant, value.slice(0, colon), value.slice(colon + 1));
     });
+  }
+
+  async changesSince(tenant: string, cursor: number, limit: number): Promise<StoreChanges> {
+    const flat = (await this.evalScript(SCRIPTS.changesSince, `${this.tag(tenant)}:n`, [String(cursor), String(limit)])) as string[];
+    const entries: StoreChanges["entries"] = [];
+    for (let i = 0; i < flat.length; i += 2) {
+      const value = flat[i + 1]!;
+      if (value === "") continue; // expired
+      const colon = value.indexOf(":");
+      const original = this.crypto.decrypt(tenant, value.slice(0, colon), value.slice(colon + 1));
+      if (original !== undefined) entries.push({ surrogate: flat[i]!, original });
+    }
+    return { entries, cursor: cursor + flat.length / 2, complete: flat.length / 2 < limit };
   }
 
   /** Facts verify-setup reports: version, eviction policy, persistence. */

@@ -7,7 +7,7 @@ import { Database } from "bun:sqlite";
 import { chmodSync, mkdirSync } from "node:fs";
 import { dirname } from "node:path";
 import { MappingCrypto, formatSurrogate } from "./crypto.ts";
-import { StoreUnavailableError, type MappingStore, type MaskItem, type StoreHealth } from "./types.ts";
+import { StoreUnavailableError, type MappingStore, type MaskItem, type StoreChanges, type StoreHealth } from "./types.ts";
 
 const SWEEP_INTERVAL_MS = 10 * 60_000;
 
@@ -35,7 +35,13 @@ export class SqliteStore implements MappingStore {
         CREATE INDEX IF NOT EXISTS mappings_by_expiry ON mappings (expires_at);
         CREATE TABLE IF NOT EXISTS counters (
           tenant TEXT NOT NULL, prefix TEXT NOT NULL, value INTEGER NOT NULL,
-          PRIMARY KEY (tenant, prefix)) WITHOUT ROWID;`);
+          PRIMARY KEY (tenant, prefix)) WITHOUT ROWID;
+        CREATE TABLE IF NOT EXISTS journal (
+          seq INTEGER PRIMARY KEY AUTOINCREMENT, tenant TEXT NOT NULL, surrogate TEXT NOT NULL);
+        CREATE INDEX IF NOT EXISTS journal_by_tenant ON journal (tenant, seq);`);
+      // A store from before the journal: its live mappings join the feed once.
+      this.db.exec(`INSERT INTO journal (tenant, surrogate)
+        SELECT tenant, surrogate FROM mappings WHERE NOT EXISTS (SELECT 1 FROM journal) ORDER BY expires_at`);
     } catch (error) {
       throw new StoreUnavailableError(`cannot open the SQLite store at ${path}: ${(error as Error).message}`);
     }
@@ -44,9 +50,13 @@ export class SqliteStore implements MappingStore {
     this.sweeper.unref();
   }
 
-  /** Deletes expired mappings; counters stay, so numbers are never reused. */
+  /** Deletes expired mappings and their journal lines; counters stay, so numbers are never reused. */
   sweep(now = Date.now()): number {
-    return this.db.run("DELETE FROM mappings WHERE expires_at <= ?", [now]).changes;
+    const deleted = this.db.run("DELETE FROM mappings WHERE expires_at <= ?", [now]).changes;
+    if (deleted > 0) {
+      this.db.run("DELETE FROM journal WHERE NOT EXISTS (SELECT 1 FROM mappings m WHERE m.tenant = journal.tenant AND m.surrogate = journal.surrogate)");
+    }
+    return deleted;
   }
 
   async getOrCreate(tenant: string, items: readonly MaskItem[]): Promise<string[]> {
@@ -58,6 +68,7 @@ export class SqliteStore implements MappingStore {
       "INSERT INTO counters (tenant, prefix, value) VALUES (?, ?, 1) ON CONFLICT (tenant, prefix) DO UPDATE SET value = value + 1 RETURNING value",
     );
     const insert = this.db.query("INSERT OR REPLACE INTO mappings (tenant, lookup, surrogate, sealed, expires_at) VALUES (?, ?, ?, ?, ?)");
+    const journal = this.db.query("INSERT INTO journal (tenant, surrogate) VALUES (?, ?)");
     const run = this.db.transaction((now: number) =>
       items.map((item) => {
         const lookup = this.crypto.lookupKey(tenant, item.original);
@@ -69,6 +80,7 @@ export class SqliteStore implements MappingStore {
         }
         const surrogate = formatSurrogate(item.prefix, next.get(tenant, item.prefix)!.value);
         insert.run(tenant, lookup, surrogate, this.crypto.encrypt(tenant, lookup, item.original), now + this.ttlMs);
+        journal.run(tenant, surrogate);
         return surrogate;
       }),
     );
@@ -109,6 +121,28 @@ export class SqliteStore implements MappingStore {
       ]);
     }
     return surrogates.map((surrogate) => found.get(surrogate));
+  }
+
+  async changesSince(tenant: string, cursor: number, limit: number): Promise<StoreChanges> {
+    let rows: { seq: number; surrogate: string; lookup: string; sealed: string; expires_at: number }[];
+    try {
+      rows = this.db
+        .query<{ seq: number; surrogate: string; lookup: string; sealed: string; expires_at: number }, [string, number, number]>(
+          `SELECT j.seq, m.surrogate, m.lookup, m.sealed, m.expires_at FROM journal j
+           JOIN mappings m ON m.tenant = j.tenant AND m.surrogate = j.surrogate
+           WHERE j.tenant = ? AND j.seq > ? ORDER BY j.seq LIMIT ?`,
+        )
+        .all(tenant, cursor, limit);
+    } catch (error) {
+      throw new StoreUnavailableError(`SQLite store read failed: ${(error as Error).message}`);
+    }
+    const now = Date.now();
+    const entries: StoreChanges["entries"] = [];
+    for (const row of rows) {
+      const original = row.expires_at > now ? this.crypto.decrypt(tenant, row.lookup, row.sealed) : undefined;
+      if (original !== undefined) entries.push({ surrogate: row.surrogate, original });
+    }
+    return { entries, cursor: rows.length > 0 ? rows.at(-1)!.seq : cursor, complete: rows.length < limit };
   }
 
   async health(): Promise<StoreHealth> {

@@ -17,6 +17,15 @@ export interface StoreHealth {
   detail: string;
 }
 
+/** Mappings of one tenant created after a cursor (see `MappingStore.changesSince`). */
+export interface StoreChanges {
+  entries: { surrogate: string; original: string }[];
+  /** Pass it to the next call to get what was created after these. */
+  cursor: number;
+  /** False when `limit` cut the answer short: call again from `cursor`. */
+  complete: boolean;
+}
+
 export interface MappingStore {
   /**
    * Returns one surrogate per item, in order. Atomic: the same original in the same tenant
@@ -26,6 +35,13 @@ export interface MappingStore {
   getOrCreate(tenant: string, items: readonly MaskItem[]): Promise<string[]>;
   /** Returns the original for each surrogate known to the tenant, `undefined` otherwise. */
   lookup(tenant: string, surrogates: readonly string[]): Promise<(string | undefined)[]>;
+  /**
+   * The tenant's mappings created after `cursor` (0: from the first), oldest first, at most
+   * `limit` of them, with the cursor to continue from. Every process sharing the store sees
+   * every other's mappings this way: it is the tenant memory's change feed. Mappings that
+   * expired are skipped.
+   */
+  changesSince(tenant: string, cursor: number, limit: number): Promise<StoreChanges>;
   health(): Promise<StoreHealth>;
   close(): Promise<void>;
 }

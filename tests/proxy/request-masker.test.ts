@@ -23,10 +23,11 @@ describe("masking by pieces", async () => {
   const counting = () => {
     const counter = { texts: 0 };
     const masker: TextMasker = {
-      maskTexts: (tenant, texts) => {
+      maskTexts: (tenant, texts, memory) => {
         counter.texts += texts.length;
-        return core.masker.maskTexts(tenant, texts);
+        return core.masker.maskTexts(tenant, texts, memory);
       },
+      memoryOf: (tenant) => core.masker.memoryOf(tenant),
     };
     return { counter, masker };
   };

@@ -96,6 +96,27 @@ for (const engine of engines) {
       expect(await other.getOrCreate("tenant-a", [item("i-shared")])).toEqual(["AWS_EC2_003"]);
     });
 
+    test("the change feed: every mapping of the tenant once, in creation order, paged, across instances, never another tenant's", async () => {
+      await store.getOrCreate("t-feed", [item("i-feed-1"), item("i-feed-2")]);
+      await store.getOrCreate("t-feed-other", [item("i-elsewhere")]);
+      const first = await store.changesSince("t-feed", 0, 1);
+      expect(first.entries).toEqual([{ surrogate: "AWS_EC2_001", original: "i-feed-1" }]);
+      const second = await open(); // another process on the same store creates one
+      await second.getOrCreate("t-feed", [item("i-feed-1"), item("i-feed-3")]);
+      const rest = await store.changesSince("t-feed", first.cursor, 100);
+      expect(rest.entries).toEqual([
+        { surrogate: "AWS_EC2_002", original: "i-feed-2" },
+        { surrogate: "AWS_EC2_003", original: "i-feed-3" },
+      ]);
+      expect(first.complete).toBe(false);
+      expect(rest.complete).toBe(true);
+      expect(await store.changesSince("t-feed", rest.cursor, 100)).toEqual({ entries: [], cursor: rest.cursor, complete: true });
+      expect((await store.changesSince("t-feed-other", 0, 100)).entries).toEqual([{ surrogate: "AWS_EC2_001", original: "i-elsewhere" }]);
+      // Another masking secret reads nothing.
+      const other = await open({ secret: "another-secret-0123456789abcdef0123" });
+      expect((await other.changesSince("t-feed", 0, 100)).entries).toEqual([]);
+    });
+
     test("mappings expire after MAPPING_TTL idle, use extends them, numbers are never reused", async () => {
       const short = await open({ ttlMs: 1_500 });
       expect(await short.getOrCreate("t-ttl", [item("i-kept"), item("i-idle")])).toEqual(["AWS_EC2_001", "AWS_EC2_002"]);
@@ -104,6 +125,11 @@ for (const engine of engines) {
       await Bun.sleep(900);
       expect(await short.lookup("t-ttl", ["AWS_EC2_001", "AWS_EC2_002"])).toEqual(["i-kept", undefined]);
       expect(await short.getOrCreate("t-ttl", [item("i-idle")])).toEqual(["AWS_EC2_003"]);
+      // The feed skips what expired and lists the new mapping.
+      expect((await short.changesSince("t-ttl", 0, 100)).entries).toEqual([
+        { surrogate: "AWS_EC2_001", original: "i-kept" },
+        { surrogate: "AWS_EC2_003", original: "i-idle" },
+      ]);
     });
   });
 }

@@ -6,6 +6,7 @@
  * caller). The output is byte for byte what masking the whole parsed body gives. Anything
  * unusual, including a guard hit, returns undefined: the caller takes the ordinary path.
  */
+import type { OriginalsMatcher } from "../../masking/originals-matcher.ts";
 import type { MaskedEntity } from "../../masking/types.ts";
 import { assembleBody } from "./assemble-body.ts";
 import { BodyBuffers } from "./body-buffers.ts";
@@ -31,7 +32,7 @@ export interface MaskedNewPiece {
 }
 
 /** Masks the new pieces (one store round trip for all); undefined when one does not parse. */
-export type MaskNewPieces = (tenant: string, pieces: NewPiece[]) => Promise<MaskedNewPiece[] | undefined>;
+export type MaskNewPieces = (tenant: string, pieces: NewPiece[], memory: OriginalsMatcher | undefined) => Promise<MaskedNewPiece[] | undefined>;
 
 export interface ReusedBody {
   /** The masked body, UTF-8, in a leased buffer. */
@@ -44,15 +45,24 @@ export interface ReusedBody {
 const NONE_VERIFIED: ReadonlySet<string> = new Set();
 
 /** The door: masks `bytes` reusing what `history` remembers, or returns undefined (take the ordinary path). */
-export type MaskReusingHistory = (tenant: string, bytes: Buffer) => Promise<ReusedBody | undefined>;
+export type MaskReusingHistory = (tenant: string, bytes: Buffer, memory?: OriginalsMatcher) => Promise<ReusedBody | undefined>;
 
 export function historyReuse(history: BodyHistory, maskNew: MaskNewPieces): MaskReusingHistory {
   const buffers = new BodyBuffers();
-  return async (tenant, bytes) => {
+  return async (tenant, bytes, memory) => {
     const previous = history.closest(tenant, bytes);
     const now = history.now();
     const planned = planPieces(bytes, previous, (piece) => now - piece.maskedAt <= history.maxAgeMs);
     if (!planned) return undefined;
+    // A piece masked before the tenant's memory learned an original it holds (another
+    // conversation masked it since) is not reused as it is: the ordinary path masks it.
+    if (memory) {
+      for (const { reuse } of planned) {
+        if (reuse && memory.learnedSinceIn(reuse.masked.toString("utf8"), reuse.memory)) return undefined;
+      }
+      const stamp = memory.stamp();
+      for (const { reuse } of planned) if (reuse) reuse.memory = stamp;
+    }
 
     const newIndexes: number[] = [];
     const newPieces: NewPiece[] = [];
@@ -61,13 +71,14 @@ export function historyReuse(history: BodyHistory, maskNew: MaskNewPieces): Mask
       newIndexes.push(index);
       newPieces.push({ key, element, text });
     });
-    const maskedNew = newPieces.length ? await maskNew(tenant, newPieces) : [];
+    const maskedWith = memory?.stamp(); // before masking: what the memory learns meanwhile is not checked
+    const maskedNew = newPieces.length ? await maskNew(tenant, newPieces, memory) : [];
     if (!maskedNew) return undefined;
     const pieces = planned.map((plannedPiece) => plannedPiece.reuse);
     newIndexes.forEach((index, k) => {
       const { key, element, first } = planned[index]!;
       const { masked, entities } = maskedNew[k]!;
-      pieces[index] = { key, element, first, masked, entities, maskedAt: now, verified: NONE_VERIFIED };
+      pieces[index] = { key, element, first, masked, entities, maskedAt: now, verified: NONE_VERIFIED, memory: maskedWith };
     });
     const complete = pieces as MaskedPiece[];
 

@@ -5,6 +5,7 @@
  * instead of a scan. An entry is trusted for a bounded time only: its surrogates must still
  * exist in the store, and re-masking through the store is also what extends their lifetime.
  */
+import type { MemoryStamp } from "../../masking/originals-matcher.ts";
 import type { MaskedEntity } from "../../masking/types.ts";
 
 export interface MaskedTextEntry {
@@ -14,6 +15,8 @@ export interface MaskedTextEntry {
   maskedAt: number;
   /** The original text, compared on a hit so a hash collision can never hand back another string. */
   text: string;
+  /** The tenant memory it was masked with: what the memory learned since must be looked for. */
+  memory?: MemoryStamp;
 }
 
 /** Strings shorter than this are cheaper to scan than to look up. */
@@ -62,13 +65,13 @@ export class MaskedTextCache {
     return entry;
   }
 
-  set(tenant: string, text: string, masked: string, entities: MaskedEntity[]): void {
+  set(tenant: string, text: string, masked: string, entities: MaskedEntity[], memory?: MemoryStamp): void {
     if (text.length < this.minLength) return;
     const key = this.key(tenant, text);
     const old = this.entries.get(key);
     if (old) this.chars -= this.size(old);
     this.entries.delete(key);
-    const entry: MaskedTextEntry = { masked, entities, maskedAt: this.now(), text };
+    const entry: MaskedTextEntry = { masked, entities, maskedAt: this.now(), text, memory };
     this.entries.set(key, entry);
     this.chars += this.size(entry);
     for (const [oldest, evicted] of this.entries) {

@@ -3,6 +3,7 @@
  * members and `messages` elements, see json-segments.ts), and each piece's masked form is
  * remembered with the bytes it came from.
  */
+import type { MemoryStamp } from "../../masking/originals-matcher.ts";
 import type { MaskedEntity } from "../../masking/types.ts";
 
 /** The masked form of one piece of a body, shared by every remembered body holding it. */
@@ -20,6 +21,8 @@ export interface MaskedPiece {
    * shared by every piece checked in the same request.
    */
   verified: ReadonlySet<string>;
+  /** The tenant memory `masked` was last checked against (see masking/tenant-memory.ts). */
+  memory?: MemoryStamp;
 }
 
 /** A piece where it sits in one body: its raw value is bytes [start, end). */

@@ -1,0 +1,85 @@
+/**
+ * The tenant-wide memory of originals: whole-token matching (escapes are boundaries), the
+ * policy for short and common originals, and the change feed shared by two processes' maskers
+ * over one real SQLite store.
+ */
+import { afterAll, describe, expect, test } from "bun:test";
+import { Masker } from "../../src/masking/masker.ts";
+import { isMemorable, OriginalsMatcher } from "../../src/masking/originals-matcher.ts";
+import { openStore } from "../../src/store/index.ts";
+import { tempDir } from "../helpers/proxy-process.ts";
+
+const spans = (matcher: OriginalsMatcher, text: string, since = 0) => matcher.find(text, since).map((m) => text.slice(m.start, m.end));
+
+describe("OriginalsMatcher", () => {
+  const matcher = new OriginalsMatcher();
+  matcher.add("deploy-prod", "iam_role", "AWS_IAM_ROLE");
+  matcher.add("deploy-production-eu", "iam_role", "AWS_IAM_ROLE");
+  matcher.add("Hunter2Secret!x", "assigned_secret", "SECRET_VALUE");
+  matcher.add("210987654321", "aws_account_id", "AWS_ACCOUNT");
+
+  test("whole tokens only, longest first: never part of a longer word or number", () => {
+    expect(spans(matcher, "role deploy-prod and deploy-production-eu")).toEqual(["deploy-prod", "deploy-production-eu"]);
+    expect(spans(matcher, "deploy-production deploy-prodX xdeploy-prod 5210987654321 2109876543210")).toEqual([]);
+    expect(spans(matcher, "pw:Hunter2Secret!x, again Hunter2Secret!xy")).toEqual(["Hunter2Secret!x"]);
+  });
+
+  test("escapes and separators are boundaries: JSON escapes, \\u, %XX, _", () => {
+    const text = String.raw`{"log":"line1\n210987654321\tdeploy-prod\"x\u0022deploy-prod"} %2Fdeploy-prod backup_deploy-prod`;
+    expect(spans(matcher, text)).toEqual(["210987654321", "deploy-prod", "deploy-prod", "deploy-prod", "deploy-prod"]);
+  });
+
+  test("find(text, since) reports only what was added after `since`; stamps of another matcher count for nothing", () => {
+    const stamp = matcher.stamp();
+    expect(matcher.learnedSinceIn("deploy-prod", stamp)).toBe(false);
+    matcher.add("acme-prod-uploads", "s3_bucket", "AWS_S3_BUCKET");
+    expect(spans(matcher, "deploy-prod acme-prod-uploads", stamp.generation)).toEqual(["acme-prod-uploads"]);
+    expect(matcher.learnedSinceIn("s3://acme-prod-uploads", stamp)).toBe(true);
+    expect(new OriginalsMatcher().learnedSinceIn("deploy-prod", stamp)).toBe(false);
+    expect(matcher.learnedSinceIn("deploy-prod", new OriginalsMatcher().stamp())).toBe(true);
+  });
+
+  test("the policy: lone short words and short numbers are not remembered, distinctive values are", () => {
+    expect(["master", "backups", "assistant", "password", "hunter", "80443", "abc1"].filter(isMemorable)).toEqual([]);
+    expect(["Hunter2Secret!x", "deploy-prod", "correcthorsebattery", "210987654321", "i-0a1b2c3d4e5f67890"].every(isMemorable)).toBe(true);
+  });
+});
+
+describe("tenant memory over a shared store", async () => {
+  const path = `${tempDir("cmp-memory-")}/store.db`;
+  const open = () => openStore({ url: `sqlite://${path}`, secret: "memory-secret-0123456789abcdef012345", ttlMs: 3_600_000 });
+  const [storeA, storeB] = [await open(), await open()];
+  afterAll(async () => {
+    await storeA.close();
+    await storeB.close();
+  });
+  // Two processes: each its own masker, cache and memory, one store file.
+  const processA = new Masker(storeA, { arnMode: "parts" });
+  const processB = new Masker(storeB, { arnMode: "parts" });
+
+  test("an original masked in context by one process is masked out of context by the other, with the same surrogate", async () => {
+    const first = await processA.maskTexts("t1", ["password=Hunter2Secret!x role arn:aws:iam::210987654321:role/deploy-prod"]);
+    expect(first.masked).toEqual(["password=SECRET_VALUE_001 role arn:aws:iam::AWS_ACCOUNT_001:role/AWS_IAM_ROLE_001"]);
+    // Restored text, written again by the model into a subagent's prompt: no context left.
+    const seeded = await processB.maskTexts("t1", ["Use deploy-prod in 210987654321 with Hunter2Secret!x."]);
+    expect(seeded.masked).toEqual(["Use AWS_IAM_ROLE_001 in AWS_ACCOUNT_001 with SECRET_VALUE_001."]);
+    // Other tenants know nothing of it.
+    expect((await processB.maskTexts("t2", ["Use deploy-prod with Hunter2Secret!x."])).masked).toEqual(["Use deploy-prod with Hunter2Secret!x."]);
+  });
+
+  test("a common word masked as a password is masked where it is a password, not in every sentence", async () => {
+    expect((await processA.maskTexts("t3", ["password=master"])).masked).toEqual(["password=SECRET_VALUE_001"]);
+    expect((await processB.maskTexts("t3", ["merge into master branch", "password: master"])).masked).toEqual([
+      "merge into master branch",
+      "password: SECRET_VALUE_001",
+    ]);
+  });
+
+  test("values that look like surrogates are not remembered (the literal entry masks them anywhere)", async () => {
+    const memory = (await processA.memoryOf("t1"))!;
+    const typed = await processA.maskTexts("t4", ["I typed AWS_EC2_047 myself"]);
+    expect(typed.masked).toEqual(["I typed LITERAL_001 myself"]);
+    expect((await processA.memoryOf("t4"))!.has("AWS_EC2_047")).toBe(false);
+    expect(memory.has("Hunter2Secret!x")).toBe(true);
+  });
+});
