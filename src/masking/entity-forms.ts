@@ -3,10 +3,16 @@
  * egress guard searches a masked body for these; each entity's forms are worked out once,
  * because a re-sent history brings the same entities every turn.
  */
+import { isMemorable } from "./originals-matcher.ts";
 import type { MaskedEntity } from "./types.ts";
 
-/** Very short originals (a 6-letter password) also occur as ordinary words; they are not checked. */
-export const MIN_GUARDED_LENGTH = 8;
+/**
+ * Originals the guards look for: the ones the tenant memory remembers. A short lone word (a
+ * password `master`, a value `assistant`) is also an ordinary word, or a word of the Messages
+ * format itself (`"role":"assistant"`): finding it is no proof of a leak, and refusing would
+ * refuse every later turn of the conversation.
+ */
+export const isGuarded = (original: string) => isMemorable(original);
 
 export const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&");
 
@@ -33,7 +39,7 @@ export function entityForms(entity: MaskedEntity): EntityForms {
 export function guardedForms(entities: readonly MaskedEntity[]): Map<string, MaskedEntity> {
   const byForm = new Map<string, MaskedEntity>();
   for (const entity of entities) {
-    if (entity.original.length < MIN_GUARDED_LENGTH) continue;
+    if (!isGuarded(entity.original)) continue;
     for (const form of entityForms(entity).texts) byForm.set(form, entity);
   }
   return byForm;

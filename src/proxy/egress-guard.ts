@@ -1,28 +1,44 @@
 /**
- * The seat belt: before a masked request leaves, it must not contain any original that this
- * request masked. A hit means a masking bug, and a bug must not leak. (Bodies assembled from
- * re-sent pieces are checked by reuse/piece-guard.ts, with the same forms.)
+ * The seat belt: before a masked request leaves, it must not contain, as a token, any original
+ * this request masked. A hit means a masking bug, and a bug must not leak. (Bodies assembled
+ * from re-sent pieces are checked by reuse/piece-guard.ts, with the same forms.) Tokens, not
+ * substrings: `deploy-production` does not leak the role `deploy-prod`, and the repair below
+ * must never replace part of a longer word.
  */
-import { escapeRegExp, guardedForms } from "../masking/entity-forms.ts";
+import { guardedForms } from "../masking/entity-forms.ts";
+import { OriginalsMatcher } from "../masking/originals-matcher.ts";
 import type { MaskedEntity } from "../masking/types.ts";
 
-/**
- * Compiles a search for the given forms: one regex over all of them scans a text once; an
- * `includes` per original would scan it hundreds of times on a large request.
- */
-function leakFinder(byForm: ReadonlyMap<string, MaskedEntity>): (text: string) => MaskedEntity[] {
-  if (byForm.size === 0) return () => [];
-  // Longest first, so an original that contains another is reported as itself.
-  const forms = [...byForm.keys()].sort((a, b) => b.length - a.length);
-  const pattern = new RegExp(forms.map(escapeRegExp).join("|"), "g");
-  return (text) => {
-    const leaks = new Set<MaskedEntity>();
-    for (const match of text.matchAll(pattern)) leaks.add(byForm.get(match[0])!);
-    return [...leaks];
+export interface LeakFinder {
+  /** The entities whose original stands as a token in `text` (raw or JSON-escaped). */
+  leaks(text: string): MaskedEntity[];
+  /** `text` with every such token replaced by its entity's surrogate. */
+  repair(text: string): string;
+}
+
+export function leakFinder(entities: readonly MaskedEntity[]): LeakFinder {
+  const byForm = guardedForms(entities);
+  const matcher = new OriginalsMatcher();
+  for (const [form, entity] of byForm) matcher.add(form, entity.type, "");
+  const entityAt = (text: string, start: number, end: number) => byForm.get(text.slice(start, end))!;
+  return {
+    leaks: (text) => [...new Set(matcher.find(text).map(({ start, end }) => entityAt(text, start, end)))],
+    repair: (text) => {
+      const found = matcher.find(text);
+      if (found.length === 0) return text;
+      const parts: string[] = [];
+      let last = 0;
+      for (const { start, end } of found) {
+        parts.push(text.slice(last, start), entityAt(text, start, end).surrogate);
+        last = end;
+      }
+      parts.push(text.slice(last));
+      return parts.join("");
+    },
   };
 }
 
-/** The entities whose original still appears in `body` (raw or JSON-escaped). */
+/** The entities whose original still stands as a token in `body` (raw or JSON-escaped). */
 export function findLeaks(body: string, entities: readonly MaskedEntity[]): MaskedEntity[] {
-  return leakFinder(guardedForms(entities))(body);
+  return leakFinder(entities).leaks(body);
 }

@@ -10,7 +10,7 @@ import type { Logger } from "../log.ts";
 import type { OriginalsMatcher } from "../masking/originals-matcher.ts";
 import type { MaskedEntity } from "../masking/types.ts";
 import { requestSlots, type Slot } from "../anthropic/content-walker.ts";
-import { findLeaks } from "./egress-guard.ts";
+import { leakFinder } from "./egress-guard.ts";
 import { historyReuse, type BodyHistory, type MaskedNewPiece, type MaskedTextCache, type MaskReusingHistory, type NewPiece } from "./reuse/index.ts";
 import type { ThinkingCache } from "./thinking-cache.ts";
 
@@ -64,17 +64,14 @@ export class RequestMasker {
     const { entities } = await this.maskSlots(tenant, slots, memory);
     let text = JSON.stringify(body);
 
-    let leaks = findLeaks(text, entities);
+    const finder = leakFinder(entities);
+    let leaks = finder.leaks(text);
     if (leaks.length > 0) {
       // An original found in one place may also stand, undetected, elsewhere in the content
-      // (a password quoted in prose): replace it there too, then check again.
-      for (const slot of slots) {
-        let value = slot.get();
-        for (const leak of leaks) value = value.split(leak.original).join(leak.surrogate);
-        slot.set(value);
-      }
+      // (a password quoted in prose): replace it there too, as a whole token, then check again.
+      for (const slot of slots) slot.set(finder.repair(slot.get()));
       text = JSON.stringify(body);
-      leaks = findLeaks(text, entities);
+      leaks = finder.leaks(text);
     }
     if (leaks.length > 0) {
       // An ARN part's type is built from the ARN's own service and resource type (user text): logged as `arn_resource`.

@@ -182,4 +182,35 @@ describe("masking by pieces", async () => {
     expect(both).not.toContain(password);
     for (const instance of instances) expect(both).not.toContain(instance);
   });
+
+  test("#7: repeats are replaced as whole tokens, never inside a longer word or number", async () => {
+    const masker = requestMasker({ pieces: false });
+    const text = (await mask(masker, "t-7", body([{ role: "user", content: "account 555566667777 owns arn:aws:iam::555566667777:role/deploy-prod. Order number 5555666677778888 ships to deploy-production; 555566667777 again." }]))).text;
+    const content = (JSON.parse(text) as { messages: { content: string }[] }).messages[0]!.content;
+    expect(content).toMatch(/^account AWS_ACCOUNT_\d{3} owns arn:aws:iam::AWS_ACCOUNT_\d{3}:role\/AWS_IAM_ROLE_\d{3}\. Order number 5555666677778888 ships to deploy-production; AWS_ACCOUNT_\d{3} again\.$/);
+  });
+
+  test("#10: a detected secret equal to a word of the Messages format does not refuse the conversation", async () => {
+    const masker = requestMasker({ pieces: true });
+    const messages = [
+      { role: "user", content: "password=assistant" },
+      { role: "assistant", content: [{ type: "text", text: "Noted." }] },
+      { role: "user", content: "And now?" },
+    ];
+    for (let turn = 0; turn < 2; turn++) {
+      const sent = JSON.parse((await mask(masker, "t-10", body(messages))).text) as { messages: { role: string; content: unknown }[] };
+      expect(sent.messages.map((m) => m.role)).toEqual(["user", "assistant", "user"]);
+      expect(sent.messages[0]!.content).toBe("password=SECRET_VALUE_001");
+    }
+  });
+
+  test("#1: a new conversation seeded with restored text (a subagent prompt, a summary) sends no original", async () => {
+    const masker = requestMasker({ pieces: true });
+    const first = (await mask(masker, "t-1", body([{ role: "user", content: "DB_PASSWORD=Hunter2Secret!x and arn:aws:iam::210987654321:role/deploy-prod" }]))).text;
+    expect(first).not.toContain("Hunter2Secret!x");
+    // What the client saw restored, written back by the model as a subagent's prompt.
+    const seeded = (await mask(requestMasker({ pieces: true }), "t-1", body([{ role: "user", content: "Check role deploy-prod in 210987654321; log in with Hunter2Secret!x." }]))).text;
+    for (const original of ["Hunter2Secret!x", "210987654321", "deploy-prod"]) expect(seeded).not.toContain(original);
+    expect(seeded).toContain("Check role AWS_IAM_ROLE_001 in AWS_ACCOUNT_001; log in with SECRET_VALUE_001.");
+  });
 });
