@@ -366,9 +366,9 @@ describe("egress guard", () => {
     const response = await fetch(`${proxy.url}/v1/messages`, {
       method: "POST",
       headers: { "x-api-key": proxy.key, "content-type": "application/json" },
-      // metadata is structural (never masked); a client that copies an instance ID into it
+      // `model` is structural (never masked); a client that copies an instance ID into it
       // would leak it, so the seat belt refuses the whole request.
-      body: JSON.stringify({ model: "m", max_tokens: 5, metadata: { user_id: INSTANCE }, messages: [{ role: "user", content: `about ${INSTANCE}` }] }),
+      body: JSON.stringify({ model: `m-${INSTANCE}`, max_tokens: 5, messages: [{ role: "user", content: `about ${INSTANCE}` }] }),
     });
     expect(response.status).toBe(500);
     expect(await response.json()).toEqual({
@@ -441,5 +441,62 @@ describe("upstream failures", () => {
     } finally {
       await dead.stop();
     }
+  });
+});
+
+describe("#14: every field, tool input names, new conversations", () => {
+  const MCP_INSTANCE = "i-0feedc0ffee123456";
+  const MCP_KEY = "AKIAMCPSCHEMAEXAMPL1";
+
+  test("#2: an MCP tool's schema, examples, structured-output schema, stop sequences and metadata go upstream masked; mentioning them is no 500", async () => {
+    upstream.script(respond.message({ content: [{ type: "text", text: "ok" }] }));
+    const message = await client.messages.create({
+      model: "claude-x",
+      max_tokens: 10,
+      tools: [
+        {
+          name: "restart",
+          description: "Restarts an instance",
+          input_schema: { type: "object", properties: { instance: { type: "string", enum: [MCP_INSTANCE, "i-0aaaaaaaaaaaaaaaa"], default: MCP_INSTANCE, description: `in account ${ACCOUNT}, as ${ROLE_ARN}` }, key: { const: MCP_KEY } } },
+          input_examples: [{ instance: MCP_INSTANCE }],
+        } as Anthropic.Tool,
+      ],
+      stop_sequences: [`END ${MCP_INSTANCE}`],
+      metadata: { user_id: `user-of-${ACCOUNT}` },
+      output_format: { type: "json_schema", schema: { type: "object", description: `report for ${MCP_INSTANCE}` } },
+      messages: [{ role: "user", content: `Restart ${MCP_INSTANCE} please` }],
+    } as Anthropic.MessageCreateParamsNonStreaming);
+    expect(message.content).toEqual([{ type: "text", text: "ok" }]);
+    expectNoOriginalUpstream([MCP_INSTANCE, MCP_KEY, ACCOUNT, ROLE_ARN, "i-0aaaaaaaaaaaaaaaa"]);
+    const sent = upstream.requests[0]!.json;
+    const ec2 = await surrogateOf(MCP_INSTANCE);
+    expect(sent.tools[0].input_schema.properties.instance.enum[0]).toBe(ec2);
+    expect(sent.messages[0].content).toBe(`Restart ${ec2} please`);
+    expect(sent.stop_sequences).toEqual([`END ${ec2}`]);
+  });
+
+  test("#4: a tool input whose member name holds an identifier is restored in JSON and in SSE alike, and goes back masked next turn", async () => {
+    const ec2 = await surrogateOf(INSTANCE);
+    const toolUse = { type: "tool_use" as const, id: "toolu_k", name: "tag", input: { [ec2]: `owner of ${ec2}` } };
+    upstream.script(respond.message({ content: [toolUse], stop_reason: "tool_use" }));
+    const json = await client.messages.create({ model: "m", max_tokens: 10, messages: [{ role: "user", content: `tag ${INSTANCE}` }] });
+    expect(json.content).toEqual([{ ...toolUse, input: { [INSTANCE]: `owner of ${INSTANCE}` } }]);
+    upstream.script(respond.stream({ content: [toolUse], stop_reason: "tool_use" }));
+    const streamed = await client.messages.stream({ model: "m", max_tokens: 10, messages: [{ role: "user", content: `tag ${INSTANCE}` }] }).finalMessage();
+    expect(streamed.content.map((block) => (block as Anthropic.ToolUseBlock).input)).toEqual([{ [INSTANCE]: `owner of ${INSTANCE}` }]);
+    // Next turn: the restored name comes back in the history.
+    upstream.script(respond.message({ content: [{ type: "text", text: "done" }] }));
+    const next = await client.messages.create({
+      model: "m",
+      max_tokens: 10,
+      messages: [
+        { role: "user", content: `tag ${INSTANCE}` },
+        { role: "assistant", content: json.content },
+        { role: "user", content: [{ type: "tool_result", tool_use_id: "toolu_k", content: "tagged" }] },
+      ],
+    });
+    expect(next.content).toEqual([{ type: "text", text: "done" }]);
+    expect(upstream.requests.at(-1)!.json.messages[1].content[0].input).toEqual({ [ec2]: `owner of ${ec2}` });
+    expectNoOriginalUpstream([INSTANCE]);
   });
 });
