@@ -4,7 +4,8 @@
  * (reuse/), which hands back only its new pieces to mask here; anything unusual takes the
  * ordinary path: parse everything, mask, serialise, guard.
  */
-import { ProxyError } from "../errors.ts";
+import { badRequest, ProxyError } from "../errors.ts";
+import { memberProblem, messageProblem, requestShapeProblem } from "../anthropic/request-shape.ts";
 import { MAX_JSON_DEPTH, nestedDeeperThan, parseJsonObject } from "../json.ts";
 import type { Logger } from "../log.ts";
 import type { OriginalsMatcher } from "../masking/originals-matcher.ts";
@@ -59,6 +60,9 @@ export class RequestMasker {
 
   /** Masks a parsed request body in place and serialises it, guarded against leaks. */
   async maskRequest(tenant: string, body: Json, memory?: OriginalsMatcher): Promise<MaskedRequest> {
+    // A shape the walker does not expect would be forwarded partly unmasked.
+    const problem = requestShapeProblem(body);
+    if (problem) throw badRequest(`Invalid request: ${problem}.`);
     memory ??= await this.deps.masker.memoryOf(tenant);
     const slots = this.slotsToMask(tenant, requestSlots(body));
     const { entities } = await this.maskSlots(tenant, slots, memory);
@@ -95,6 +99,8 @@ export class RequestMasker {
       } catch {
         return undefined; // the ordinary path reports the error
       }
+      // A piece of an unexpected shape: the ordinary path refuses the whole body with a 400.
+      if (element ? messageProblem(value, 0) : memberProblem(key, value)) return undefined;
       // The walker sees the piece where it sits in the body.
       const holder = element ? { messages: [value] } : { [key]: value };
       parsed.push({ value, slots: this.slotsToMask(tenant, requestSlots(holder as Json)) });

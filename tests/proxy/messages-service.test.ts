@@ -466,7 +466,7 @@ describe("#14: every field, tool input names, new conversations", () => {
       output_format: { type: "json_schema", schema: { type: "object", description: `report for ${MCP_INSTANCE}` } },
       messages: [{ role: "user", content: `Restart ${MCP_INSTANCE} please` }],
     } as Anthropic.MessageCreateParamsNonStreaming);
-    expect(message.content).toEqual([{ type: "text", text: "ok" }]);
+    expect(message.content as unknown).toEqual([{ type: "text", text: "ok" }]);
     expectNoOriginalUpstream([MCP_INSTANCE, MCP_KEY, ACCOUNT, ROLE_ARN, "i-0aaaaaaaaaaaaaaaa"]);
     const sent = upstream.requests[0]!.json;
     const ec2 = await surrogateOf(MCP_INSTANCE);
@@ -480,7 +480,7 @@ describe("#14: every field, tool input names, new conversations", () => {
     const toolUse = { type: "tool_use" as const, id: "toolu_k", name: "tag", input: { [ec2]: `owner of ${ec2}` } };
     upstream.script(respond.message({ content: [toolUse], stop_reason: "tool_use" }));
     const json = await client.messages.create({ model: "m", max_tokens: 10, messages: [{ role: "user", content: `tag ${INSTANCE}` }] });
-    expect(json.content).toEqual([{ ...toolUse, input: { [INSTANCE]: `owner of ${INSTANCE}` } }]);
+    expect(json.content as unknown).toEqual([{ ...toolUse, input: { [INSTANCE]: `owner of ${INSTANCE}` } }]);
     upstream.script(respond.stream({ content: [toolUse], stop_reason: "tool_use" }));
     const streamed = await client.messages.stream({ model: "m", max_tokens: 10, messages: [{ role: "user", content: `tag ${INSTANCE}` }] }).finalMessage();
     expect(streamed.content.map((block) => (block as Anthropic.ToolUseBlock).input)).toEqual([{ [INSTANCE]: `owner of ${INSTANCE}` }]);
@@ -495,8 +495,43 @@ describe("#14: every field, tool input names, new conversations", () => {
         { role: "user", content: [{ type: "tool_result", tool_use_id: "toolu_k", content: "tagged" }] },
       ],
     });
-    expect(next.content).toEqual([{ type: "text", text: "done" }]);
+    expect(next.content as unknown).toEqual([{ type: "text", text: "done" }]);
     expect(upstream.requests.at(-1)!.json.messages[1].content[0].input).toEqual({ [ec2]: `owner of ${ec2}` });
     expectNoOriginalUpstream([INSTANCE]);
+  });
+});
+
+describe("#5: request shapes the walker does not expect", () => {
+  test.each([
+    ["messages as a string", { messages: `about ${INSTANCE}` }, "messages must be an array of messages"],
+    ["content as one object", { messages: [{ role: "user", content: { type: "text", text: INSTANCE } }] }, "messages.0.content must be a string or an array of content blocks"],
+    ["a block without type", { messages: [{ role: "user", content: [{ text: INSTANCE }] }] }, 'messages.0.content.0 must be a content block object with a string "type"'],
+    ["system as an object", { system: { text: INSTANCE }, messages: [{ role: "user", content: "hi" }] }, "system must be a string or an array of content blocks"],
+    ["a message without role", { messages: [{ content: INSTANCE }] }, "messages.0.role must be a string"],
+    ["tool_result content as an object", { messages: [{ role: "user", content: [{ type: "tool_result", tool_use_id: "t", content: { text: INSTANCE } }] }] }, "messages.0.content.0.content must be a string or an array of content blocks"],
+  ])("%s → 400 naming the field, nothing forwarded", async (_name, shape, problem) => {
+    for (let attempt = 0; attempt < 2; attempt++) {
+      // Twice: the second time through the re-sent history path.
+      const response = await fetch(`${proxy.url}/v1/messages`, {
+        method: "POST",
+        headers: { "x-api-key": proxy.key, "content-type": "application/json" },
+        body: JSON.stringify({ model: "m", max_tokens: 5, ...shape }),
+      });
+      expect(response.status).toBe(400);
+      expect(await response.json()).toEqual({ type: "error", error: { type: "invalid_request_error", message: `Invalid request: ${problem}.` } });
+    }
+    expect(upstream.requests.length).toBe(0);
+  });
+
+  test("the second turn of a valid conversation that adds a malformed message → 400 too", async () => {
+    upstream.script(respond.message({ content: [{ type: "text", text: "ok" }] }));
+    const first = [{ role: "user", content: `about ${INSTANCE} ${"context ".repeat(100)}` }];
+    const send = (messages: unknown[]) =>
+      fetch(`${proxy.url}/v1/messages`, { method: "POST", headers: { "x-api-key": proxy.key, "content-type": "application/json" }, body: JSON.stringify({ model: "m", max_tokens: 5, messages }) });
+    expect((await send(first)).status).toBe(200);
+    const response = await send([...first, { role: "assistant", content: "ok" }, { role: "user", content: { type: "text", text: INSTANCE } }]);
+    expect(response.status).toBe(400);
+    expect(((await response.json()) as { error: { message: string } }).error.message).toBe("Invalid request: messages.2.content must be a string or an array of content blocks.");
+    expect(upstream.requests.length).toBe(1);
   });
 });
