@@ -4,24 +4,27 @@
  * when what precedes it is not a letter or digit, or is the end of an escape that stands for a
  * separator: JSON's `\n`, `\t`, `\r`, `\"`, `\\`, `\/`, `\b`, `\f`, a `\uXXXX`, or a URL's
  * `%XX`. Tool output is often JSON inside a string, and URLs are percent-encoded, so the
- * letter right before a value is often the `n` of `\n` or the `F` of `%2F`. `_` also
- * separates (`backup_i-0abc…`): names glue identifiers on with it.
+ * letter right before a value is often the `n` of `\n` or the `F` of `%2F`.
+ *
+ * `_` does not separate: surrogates are runs of capitals, digits and `_` (`AWS_EC2_001`), and
+ * a value detected after a `_` would come back as `backup_AWS_EC2_001`, which the restorer
+ * cannot tell from a longer name without reading every run once per `_` in it.
  */
 
 /** Lookbehind: the position follows an escape that stands for a separator. */
 export const AFTER_ESCAPE = String.raw`(?<=\\[ntrbf"\\/]|\\u[0-9A-Fa-f]{4}|%[0-9A-Fa-f]{2})`;
 
-/** Lookbehind: a token starts here (nothing alphanumeric before, or an escape). */
-export const TOKEN_START = `(?:(?<![A-Za-z0-9])|${AFTER_ESCAPE})`;
+/** Lookbehind: a token starts here (no word character before, or an escape). */
+export const TOKEN_START = `(?:(?<![A-Za-z0-9_])|${AFTER_ESCAPE})`;
 
 const HEX = new Uint8Array(128);
 for (const c of "0123456789abcdefABCDEF") HEX[c.charCodeAt(0)] = 1;
 const ESCAPED_SEPARATOR = new Uint8Array(128);
 for (const c of 'ntrbf"\\/') ESCAPED_SEPARATOR[c.charCodeAt(0)] = 1;
 
-/** A letter or digit (ASCII): the characters a token is made of. */
+/** A letter, digit or `_` (ASCII): the characters a token is made of. */
 export function isWordCode(code: number): boolean {
-  return (code >= 0x30 && code <= 0x39) || (code >= 0x41 && code <= 0x5a) || (code >= 0x61 && code <= 0x7a);
+  return (code >= 0x30 && code <= 0x39) || (code >= 0x41 && code <= 0x5a) || (code >= 0x61 && code <= 0x7a) || code === 0x5f;
 }
 
 const isHex = (code: number) => code < 128 && HEX[code] === 1;
@@ -38,7 +41,7 @@ export function tokenStartsAt(text: string, index: number): boolean {
   return false;
 }
 
-/** Whether a token can end at `index` (the character there, if any, is not alphanumeric). */
+/** Whether a token can end at `index` (the character there, if any, is not a word character). */
 export function tokenEndsAt(text: string, index: number): boolean {
   return index >= text.length || !isWordCode(text.charCodeAt(index));
 }

@@ -4,6 +4,7 @@
  * that more digits might extend) is held back until the next piece or the end decides it;
  * everything before it is emitted at once, so the first byte never waits for the whole answer.
  */
+import { TOKEN_START, tokenStartsAt } from "./boundary.ts";
 
 /** Looks surrogates up: returns originals for the ones the tenant has; unknown ones are absent. */
 export type ResolveSurrogates = (surrogates: string[]) => Promise<Map<string, string>>;
@@ -15,13 +16,13 @@ export interface SurrogateSyntax {
   readonly rootPattern: RegExp;
   /**
    * How many trailing characters of `text` could still become (part of) a surrogate;
-   * `previousChar` holds the (up to 3) characters emitted just before `text`.
+   * `previous` holds the (up to CONTEXT) characters emitted just before `text`.
    */
-  holdback(text: string, previousChar: string): number;
+  holdback(text: string, previous: string): number;
 }
 
-const WORD = /[A-Za-z0-9_]/;
-const URL_ESCAPE_END = /%[0-9A-Fa-f]{2}$/;
+/** Characters before a surrogate that decide whether it starts a token (`\u0022` is six). */
+const CONTEXT = 6;
 /** The longest tail worth holding: a root, a few `_SEGMENT`s and the digits. */
 const MAX_HOLD = 80;
 
@@ -31,21 +32,22 @@ const MAX_HOLD = 80;
  */
 export function surrogateSyntax(roots: readonly string[]): SurrogateSyntax {
   const alternatives = [...new Set(roots)].sort((a, b) => b.length - a.length).join("|");
-  // A surrogate may also follow a URL-encoded separator (`%3AAWS_ACCOUNT_001` in `arn%3Aaws…`).
-  const pattern = new RegExp(`(?:(?<![A-Za-z0-9_])|(?<=%[0-9A-Fa-f]{2}))(?:${alternatives})(?:_[A-Z0-9]+)*?_\\d{3,}(?![A-Za-z0-9_])`, "g");
+  // A surrogate starts a token as the scanner decides it (boundary.ts): after `_`, a JSON
+  // escape such as `\n` in raw partial_json, or a URL-encoded separator (`arn%3Aaws%3A…`).
+  const pattern = new RegExp(`${TOKEN_START}(?:${alternatives})(?:_[A-Z0-9]+)*?_\\d{3,}(?![A-Za-z0-9_])`, "g");
   const couldStart = (tail: string) =>
     /^[A-Z][A-Z0-9_]*$/.test(tail) && roots.some((root) => root.startsWith(tail) || tail.startsWith(`${root}_`));
 
   return {
     pattern,
     rootPattern: new RegExp(`(?:${alternatives})_`),
-    holdback(text, previousChar) {
+    holdback(text, previous) {
       const from = Math.max(0, text.length - MAX_HOLD);
       for (let i = from; i < text.length; i++) {
         const code = text.charCodeAt(i);
         if (code < 65 || code > 90) continue; // surrogates start with A–Z
-        const before = i >= 3 ? text.slice(i - 3, i) : (previousChar + text.slice(0, i)).slice(-3);
-        if (before && WORD.test(before[before.length - 1]!) && !URL_ESCAPE_END.test(before)) continue;
+        const before = i >= CONTEXT ? text.slice(i - CONTEXT, i) : (previous + text.slice(0, i)).slice(-CONTEXT);
+        if (!tokenStartsAt(`${before}A`, before.length)) continue;
         if (couldStart(text.slice(i))) return text.length - i;
       }
       return 0;
@@ -117,7 +119,7 @@ export class StreamingRestorer {
   private async emit(text: string): Promise<string> {
     if (text === "") return "";
     const before = this.lastEmitted;
-    this.lastEmitted = (before + text).slice(-3);
+    this.lastEmitted = (before + text).slice(-CONTEXT);
     const restored = await restoreText(text, this.syntax, this.resolve, this.json, before);
     if (this.keepText) this.restoredText += restored;
     return restored;

@@ -1,4 +1,5 @@
 /** The shapes shared by the catalogue, the scanner and the masker. */
+import { TOKEN_START } from "./boundary.ts";
 
 /** One value masked in a request: what it was, what it became, and its catalogue type. */
 export interface MaskedEntity {
@@ -106,7 +107,8 @@ export const SURROGATE_ROOTS = ["AWS", "SECRET", "IP", "LITERAL"] as const;
  * ASCII word boundaries (`\b` treats Korean particles as non-words only by accident). On the
  * left, a URL escape such as `%2F` also counts as a boundary: `%2Fi-0abc…` holds an ID.
  */
-export const LEFT = "(?:(?<![A-Za-z0-9_])|(?<=%[0-9A-Fa-f]{2}))";
+/** Where a token starts (see boundary.ts). */
+export const LEFT = TOKEN_START;
 export const RIGHT = "(?![A-Za-z0-9_])";
 
 /** Looks back `width` characters for a context word (case-insensitive). */

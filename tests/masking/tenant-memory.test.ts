@@ -24,9 +24,9 @@ describe("OriginalsMatcher", () => {
     expect(spans(matcher, "pw:Hunter2Secret!x, again Hunter2Secret!xy")).toEqual(["Hunter2Secret!x"]);
   });
 
-  test("escapes and separators are boundaries: JSON escapes, \\u, %XX, _", () => {
+  test("escapes and separators are boundaries: JSON escapes, \\u, %XX; _ is not", () => {
     const text = String.raw`{"log":"line1\n210987654321\tdeploy-prod\"x\u0022deploy-prod"} %2Fdeploy-prod backup_deploy-prod`;
-    expect(spans(matcher, text)).toEqual(["210987654321", "deploy-prod", "deploy-prod", "deploy-prod", "deploy-prod"]);
+    expect(spans(matcher, text)).toEqual(["210987654321", "deploy-prod", "deploy-prod", "deploy-prod"]);
   });
 
   test("find(text, since) reports only what was added after `since`; stamps of another matcher count for nothing", () => {
@@ -81,5 +81,20 @@ describe("tenant memory over a shared store", async () => {
     expect(typed.masked).toEqual(["I typed LITERAL_001 myself"]);
     expect((await processA.memoryOf("t4"))!.has("AWS_EC2_047")).toBe(false);
     expect(memory.has("Hunter2Secret!x")).toBe(true);
+  });
+});
+
+describe("#3: values right after an escape are detected", async () => {
+  const store = await openStore({ url: `sqlite://${tempDir("cmp-escape-")}/s.db`, secret: "escape-secret-0123456789abcdef0123456", ttlMs: 3_600_000 });
+  afterAll(() => store.close());
+  const masker = new Masker(store, { arnMode: "parts" });
+
+  test("JSON escapes, \\u0022 and %2F before an instance, an account and a role ARN", async () => {
+    // A CloudWatch Logs event: JSON inside a JSON string, as `aws logs filter-log-events` prints it.
+    const event = String.raw`{"message":"line1\ni-07e1a2b3c4d5e6f70 started\taccount: 123456789012\narn:aws:iam::123456789012:role/deploy-prod\u0022 x %2Fi-07e1a2b3c4d5e6f70"}`;
+    const [masked] = (await masker.maskTexts("t", [event])).masked;
+    expect(masked).toBe(
+      String.raw`{"message":"line1\nAWS_EC2_001 started\taccount: AWS_ACCOUNT_001\narn:aws:iam::AWS_ACCOUNT_001:role/AWS_IAM_ROLE_001\u0022 x %2FAWS_EC2_001"}`,
+    );
   });
 });

@@ -535,3 +535,23 @@ describe("#5: request shapes the walker does not expect", () => {
     expect(upstream.requests.length).toBe(1);
   });
 });
+
+describe("#8: surrogates right after an escape are restored, streamed or not", () => {
+  test("a tool input 'line1\\nSURROGATE' and a text with a literal \\n before one: the SSE path gives what the JSON path gives", async () => {
+    const ec2 = await surrogateOf(INSTANCE);
+    const content = [
+      { type: "text" as const, text: `printf "a\\n${ec2}" and %2F${ec2}` },
+      { type: "tool_use" as const, id: "toolu_e", name: "Bash", input: { command: `line1\n${ec2}\t${ec2}"${ec2}` } },
+    ];
+    const expected = [
+      { type: "text", text: `printf "a\\n${INSTANCE}" and %2F${INSTANCE}` },
+      { type: "tool_use", id: "toolu_e", name: "Bash", input: { command: `line1\n${INSTANCE}\t${INSTANCE}"${INSTANCE}` } },
+    ];
+    upstream.script(respond.message({ content, stop_reason: "tool_use" }));
+    const json = await client.messages.create({ model: "m", max_tokens: 10, messages: [{ role: "user", content: `run on ${INSTANCE}` }] });
+    expect(json.content as unknown).toEqual(expected);
+    upstream.script(respond.stream({ content, stop_reason: "tool_use" }));
+    const streamed = await client.messages.stream({ model: "m", max_tokens: 10, messages: [{ role: "user", content: `run on ${INSTANCE}` }] }).finalMessage();
+    expect(wireFields(streamed).content as unknown).toEqual(expected);
+  });
+});

@@ -1,4 +1,5 @@
 /** AWS credentials and account IDs. */
+import { AFTER_ESCAPE, TOKEN_START } from "../boundary.ts";
 import { contextBefore, type CatalogueEntry } from "../types.ts";
 import { AMAZONAWS, SECRET, TOKEN } from "./triggers.ts";
 
@@ -46,9 +47,9 @@ export const credentialEntries: CatalogueEntry[] = [
     type: "aws_access_key_id",
     prefix: "AWS_ACCESS_KEY",
     priority: 10,
-    pattern: new RegExp(`(?<id>A(?:${idTails}))(?<=(?:(?<![A-Z0-9])|(?<=%[0-9A-Fa-f]{2}))A...)[A-Z0-9]{16,17}(?![A-Z0-9])`, "g"),
+    pattern: new RegExp(`(?<id>A(?:${idTails}))(?<=(?:(?<![A-Z0-9])|${AFTER_ESCAPE})A...)[A-Z0-9]{16,17}(?![A-Z0-9])`, "g"),
     // With the boundary before the `A`, so a run of `AKIAAKIA…` stops the shared pass once.
-    triggers: [{ chars: "A", when: `(?<=(?:(?<![A-Z0-9])|(?<=%[0-9A-Fa-f]{2}))A)(?=${idTails})` }],
+    triggers: [{ chars: "A", when: `(?<=(?:(?<![A-Z0-9])|${AFTER_ESCAPE})A)(?=${idTails})` }],
     classify: (groups) => kindByIdPrefix.get(groups.id!),
     family: [...new Map([...kindByIdPrefix.values()].map((kind) => [kind.prefix, kind])).values()],
   },
@@ -90,7 +91,7 @@ export const credentialEntries: CatalogueEntry[] = [
     type: "aws_account_id",
     prefix: "AWS_ACCOUNT",
     priority: 12,
-    pattern: /(?<![0-9A-Za-z_])\d{12}(?![0-9A-Za-z_])/g,
+    pattern: new RegExp(String.raw`${TOKEN_START}\d{12}(?![0-9A-Za-z_])`, "g"),
     validate: (_value, text, index) => contextBefore(text, index, ACCOUNT_CONTEXT),
   },
   {
@@ -100,7 +101,7 @@ export const credentialEntries: CatalogueEntry[] = [
     priority: 12,
     triggers: [AMAZONAWS],
     everyStart: true,
-    pattern: /amazonaws\.com(?<=(?<![A-Za-z0-9_])(?<lead>\d{12})(?<between>\.dkr\.ecr(?:-fips)?\.[a-z0-9-]+\.)amazonaws\.com)/g,
+    pattern: new RegExp(String.raw`amazonaws\.com(?<=${TOKEN_START}(?<lead>\d{12})(?<between>\.dkr\.ecr(?:-fips)?\.[a-z0-9-]+\.)amazonaws\.com)`, "g"),
     leadIn: (groups) => groups.lead!.length + groups.between!.length,
     leadOnly: true,
   },

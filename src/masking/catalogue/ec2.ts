@@ -3,6 +3,7 @@
  * tried first and neither may be followed by another word character, so an 8-hex pattern can
  * never mask just the head of a 17-hex ID.
  */
+import { TOKEN_START, tokenStartsAt } from "../boundary.ts";
 import { RIGHT, type CatalogueEntry } from "../types.ts";
 
 const RESOURCES: [type: string, idPrefix: string, prefix: string, longOnly?: boolean][] = [
@@ -60,7 +61,7 @@ const longFirst = [...RESOURCES].sort((a, b) => b[1].length - a[1].length);
 const hexAlternatives = longFirst.filter(([, p, , longOnly]) => !longOnly && p !== "dxcon").map(([, p]) => escape(p));
 const longOnlyAlternatives = longFirst.filter(([, , , longOnly]) => longOnly).map(([, p]) => escape(p));
 
-const BOUNDARY = "(?:(?<![A-Za-z0-9_])|(?<=%[0-9A-Fa-f]{2}))";
+const BOUNDARY = TOKEN_START;
 const longestIdPrefix = Math.max(...RESOURCES.map(([, idPrefix]) => idPrefix.length));
 
 /** The ID prefix ending at `index` (the regex's lookbehind has already checked there is one). */
@@ -68,8 +69,7 @@ function idPrefixBefore(text: string, index: number): string {
   for (let length = Math.min(longestIdPrefix, index); length > 0; length--) {
     const candidate = text.slice(index - length, index);
     const start = index - length;
-    const atBoundary = /[^A-Za-z0-9_]|^$/.test(text.charAt(start - 1)) || /^%[0-9A-Fa-f]{2}$/.test(text.slice(start - 3, start));
-    if (byIdPrefix.has(candidate) && atBoundary) return candidate;
+    if (byIdPrefix.has(candidate) && tokenStartsAt(text, start)) return candidate;
   }
   return text.slice(text.lastIndexOf("-", index - 1) + 1, index) || text.slice(Math.max(0, index - 1), index);
 }

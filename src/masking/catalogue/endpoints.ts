@@ -1,9 +1,10 @@
 /** AWS host names and name-like identifiers that only context makes recognisable. */
+import { AFTER_ESCAPE } from "../boundary.ts";
 import { contextBefore, type CatalogueEntry } from "../types.ts";
 import { AMAZONAWS, ZONE } from "./triggers.ts";
 
 /** Not inside a longer host name; a URL escape (`%2F`) before it counts as a boundary. */
-const HOST_START = "(?:(?<![A-Za-z0-9.-])|(?<=%[0-9A-Fa-f]{2}))";
+const HOST_START = `(?:(?<![A-Za-z0-9.-])|${AFTER_ESCAPE})`;
 /**
  * Not followed by more of a host name: the first character after any dots and hyphens is no
  * letter or digit (the same as `(?![A-Za-z0-9.-]*[A-Za-z0-9])`, without reading the rest of a

@@ -1,4 +1,5 @@
 /** The built-in catalogue: every type the proxy masks, assembled for one ARN mode. */
+import { TOKEN_START } from "../boundary.ts";
 import { SURROGATE_ROOTS, type CatalogueEntry } from "../types.ts";
 import { arnEntries } from "./arn.ts";
 import { credentialEntries } from "./credentials.ts";
@@ -18,13 +19,13 @@ export function literalSurrogateEntry(roots: readonly string[]): CatalogueEntry 
     prefix: "LITERAL",
     priority: 0,
     // At the `_` after the root, and the root and the boundary before it are read back from there.
-    triggers: roots.map((r) => ({ chars: "_", when: `(?<=(?<![A-Za-z0-9_])${r}_)(?=[A-Z0-9])`, back: [r.length] })),
+    triggers: roots.map((r) => ({ chars: "_", when: `(?<=${TOKEN_START}${r}_)(?=[A-Z0-9])`, back: [r.length] })),
     // Starts at the root; the boundary before it is a lookbehind. After the root: words of
     // capitals and digits joined by single `_`, the last one three digits or more, i.e. the
     // whole run of `[A-Z0-9_]` with no `__` that ends in `_` and digits. Written as one
     // character-class run and lookarounds rather than `(?:[A-Z0-9]+_)*\d{3,}`: JavaScriptCore
     // backtracks a loop of groups over a long run (`AWS_A_A_A_…`) a hundred times slower.
-    pattern: new RegExp(`${root}(?<=(?<![A-Za-z0-9_])${root})(?=[A-Z0-9])(?![A-Z0-9_]*__)[A-Z0-9_]*(?![A-Za-z0-9_])(?<=_\\d{3,})`, "g"),
+    pattern: new RegExp(`${root}(?<=${TOKEN_START}${root})(?=[A-Z0-9])(?![A-Z0-9_]*__)[A-Z0-9_]*(?![A-Za-z0-9_])(?<=_\\d{3,})`, "g"),
   };
 }
 

@@ -50,7 +50,7 @@ export const networkEntries: CatalogueEntry[] = [
     // The whole address and its left boundary are checked in a lookbehind at the end.
     // With the pattern's right end: a run of `1.1.1.…` stops the shared pass nowhere.
     triggers: [{ chars: ".", when: String.raw`(?<=\d\.)(?=\d{1,3}\.\d{1,3}\.\d{1,3}(?![0-9A-Za-z_]|\.\d))` }],
-    pattern: /\.(?:\d{1,3}\.){2}\d{1,3}(?![0-9A-Za-z_]|\.\d)(?<=(?:(?<![0-9A-Za-z_]|\d\.)|(?<=%[0-9A-Fa-f]{2}))\d{1,3}\.\d{1,3}\.\d{1,3}\.\d{1,3})/g,
+    pattern: /\.(?:\d{1,3}\.){2}\d{1,3}(?![0-9A-Za-z_]|\.\d)(?<=(?:(?<![0-9A-Za-z_]|\d\.)|(?<=\\[ntrbf"\\/]|\\u[0-9A-Fa-f]{4}|%[0-9A-Fa-f]{2}))\d{1,3}\.\d{1,3}\.\d{1,3}\.\d{1,3})/g,
     leadIn: (_groups, text, index) => digitsBefore(text, index, 3, /[0-9]/),
     validate: (value, text, index) => isPublicIpv4(value) && !contextBefore(text, index, /(version|release|ver\.?)\s*[:=]?\s*$/i, 16),
   },

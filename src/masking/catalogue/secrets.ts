@@ -1,4 +1,5 @@
 /** Secrets that are not AWS's: private keys, vendor tokens, JWTs, passwords, assigned secrets. */
+import { AFTER_ESCAPE, TOKEN_START } from "../boundary.ts";
 import { runEnd, type CatalogueEntry, type ExtendMemo } from "../types.ts";
 import { SECRET_WORD_TRIGGERS } from "./triggers.ts";
 
@@ -33,9 +34,9 @@ const NAME_TAIL = "[A-Za-z0-9_.-]{0,64}";
 const SECRET_WORD = String.raw`(?:secret|token|passw(?:or)?d|passwd|pwd|api[_-]?key|apikey|access[_-]?key|private[_-]?key|credential|auth[_-]?key)`;
 
 /** Not inside a word; a URL escape (`%2F`) before it counts as a boundary. */
-const WORD_START = "(?:(?<![A-Za-z0-9_])|(?<=%[0-9A-Fa-f]{2}))";
+const WORD_START = TOKEN_START;
 /** Tokens that may contain `-` must not continue one either. */
-const TOKEN_START = "(?:(?<![A-Za-z0-9_-])|(?<=%[0-9A-Fa-f]{2}))";
+const DASHED_TOKEN_START = `(?:(?<![A-Za-z0-9_-])|${AFTER_ESCAPE})`;
 /**
  * `rest` of a literal whose first letters (`head`) an enclosing group already matched, with
  * the boundary before the whole literal checked in a lookbehind once it has matched.
@@ -127,7 +128,7 @@ export const secretEntries: CatalogueEntry[] = [
       { chars: "-", when: "(?<=xox[abposr]-)", back: [4] },
       { chars: "_", when: "(?<=[spr]k_)(?=live_|test_)", back: [2] },
       { chars: "-", when: "(?<=sk-)", back: [2] },
-      { chars: "J", when: `(?<=${TOKEN_START}eyJ)`, back: [2] },
+      { chars: "J", when: `(?<=${DASHED_TOKEN_START}eyJ)`, back: [2] },
     ],
     pattern: new RegExp(
       [
@@ -141,9 +142,9 @@ export const secretEntries: CatalogueEntry[] = [
         `s(?:${[
           `${literal("k_(?:live|test)_", "s", WORD_START)}[A-Za-z0-9]{16,}(?![A-Za-z0-9])`,
           `${literal("k-ant-", "s", WORD_START)}[A-Za-z0-9_-]{20,}(?![A-Za-z0-9_-])`,
-          `${literal("k-(?!ant-)", "s", TOKEN_START)}(?:proj-|svcacct-|admin-)?[A-Za-z0-9_-]{32,}(?![A-Za-z0-9_-])`,
+          `${literal("k-(?!ant-)", "s", DASHED_TOKEN_START)}(?:proj-|svcacct-|admin-)?[A-Za-z0-9_-]{32,}(?![A-Za-z0-9_-])`,
         ].join("|")})`,
-        `${literal("eyJ", "", TOKEN_START)}[A-Za-z0-9_-]{8,}\\.eyJ[A-Za-z0-9_-]{8,}\\.[A-Za-z0-9_-]{8,}(?![A-Za-z0-9_-])`,
+        `${literal("eyJ", "", DASHED_TOKEN_START)}[A-Za-z0-9_-]{8,}\\.eyJ[A-Za-z0-9_-]{8,}\\.[A-Za-z0-9_-]{8,}(?![A-Za-z0-9_-])`,
       ].join("|"),
       "g",
     ),
