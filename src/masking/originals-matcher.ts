@@ -4,11 +4,12 @@
  * costs one map insert), so a tenant's memory grows with each request instead of being
  * rebuilt.
  *
- * How: every original is filed under its first three characters. The pass visits only the
- * positions where a token can start (boundary.ts) and, for those, tests a 2^20-bit filter of
- * the known heads before looking in the map, so ordinary text costs a few character reads per
- * position. Candidates are tried longest first, and a match must also end a token: `deploy`
- * never matches inside `deployment`.
+ * How: every original is filed under its first three characters, and there by length. The
+ * pass visits only the positions where a token can start (boundary.ts) and, for those, tests a
+ * 2^20-bit filter of the known heads before looking in the map, so ordinary text costs a few
+ * character reads per position. At a known head it looks up one slice per distinct length,
+ * longest first, so 100k instance IDs (all `i-0…`, all 19 long) cost one lookup, not 100k
+ * comparisons. A match must also end a token: `deploy` never matches inside `deployment`.
  *
  * Which originals are worth remembering is `isMemorable`: a lone short word (`master` as a
  * password, `backups` as a bucket) is also an ordinary word, and masking it everywhere would
@@ -35,7 +36,19 @@ export interface MemoryStamp {
 /** Matches found by the memory win ties against catalogue matches of the same span. */
 export const MEMORY_PRIORITY = 5;
 
+/** The known texts of one head: their lengths, longest first, and each length's texts. */
+interface HeadBucket {
+  lengths: number[];
+  byLength: Map<number, Map<string, KnownOriginal>>;
+}
+
 const HEAD = 3;
+/**
+ * Bounds on what one position costs in a tenant's memory, whatever the tenant makes the proxy
+ * remember: at most 64 distinct lengths under one head (real heads have a few: `i-0…` has 10
+ * and 19), and texts up to 512 long (a PEM key is found by the catalogue in any context).
+ */
+export const MEMORY_LIMITS = { maxLength: 512, maxLengthsPerHead: 64 };
 const FILTER_BITS = 20;
 const FILTER_MASK = (1 << FILTER_BITS) - 1;
 
@@ -55,11 +68,17 @@ const headKey = (c0: number, c1: number, c2: number) => c0 * 2 ** 32 + c1 * 2 **
 const filterIndex = (c0: number, c1: number, c2: number) => ((c0 * 961 + c1 * 31 + c2) * 2654435761) >>> (32 - FILTER_BITS);
 
 export class OriginalsMatcher {
-  private readonly byHead = new Map<number, KnownOriginal[]>();
+  private readonly byHead = new Map<number, HeadBucket>();
   private readonly filter = new Uint32Array((FILTER_MASK + 1) / 32);
   private readonly known = new Set<string>();
   /** Grows by one with each text added. */
   generation = 0;
+
+  /**
+   * `limits` bound what one position can cost (MEMORY_LIMITS for a tenant's memory); the
+   * guards, a last check over one request's own originals, set none.
+   */
+  constructor(private readonly limits = { maxLength: Infinity, maxLengthsPerHead: Infinity }) {}
 
   get size(): number {
     return this.known.size;
@@ -69,20 +88,31 @@ export class OriginalsMatcher {
     return this.known.has(text);
   }
 
-  /** Adds a text to find; texts shorter than three characters or already known are ignored. */
-  add(text: string, type: string, prefix: string): void {
-    if (text.length < HEAD || this.known.has(text)) return;
-    this.known.add(text);
+  /**
+   * Adds a text to find. Returns false when it is not added: shorter than three characters,
+   * or beyond the limits.
+   */
+  add(text: string, type: string, prefix: string): boolean {
+    if (text.length < HEAD || text.length > this.limits.maxLength) return false;
+    if (this.known.has(text)) return true;
     const c0 = text.charCodeAt(0);
     const c1 = text.charCodeAt(1);
     const c2 = text.charCodeAt(2);
     const key = headKey(c0, c1, c2);
-    const list = this.byHead.get(key) ?? [];
-    list.push({ text, type, prefix, generation: ++this.generation });
-    list.sort((a, b) => b.text.length - a.text.length); // longest first
-    this.byHead.set(key, list);
+    let bucket = this.byHead.get(key);
+    if (!bucket) this.byHead.set(key, (bucket = { lengths: [], byLength: new Map() }));
+    let sameLength = bucket.byLength.get(text.length);
+    if (!sameLength) {
+      if (bucket.lengths.length >= this.limits.maxLengthsPerHead) return false;
+      bucket.byLength.set(text.length, (sameLength = new Map()));
+      bucket.lengths.push(text.length);
+      bucket.lengths.sort((a, b) => b - a); // longest first; distinct lengths are few
+    }
+    this.known.add(text);
+    sameLength.set(text, { text, type, prefix, generation: ++this.generation });
     const bit = filterIndex(c0, c1, c2);
     this.filter[bit >>> 5]! |= 1 << (bit & 31);
+    return true;
   }
 
   /** What a text checked now was checked against. */
@@ -112,13 +142,15 @@ export class OriginalsMatcher {
       const c2 = text.charCodeAt(i + 2);
       const bit = filterIndex(c0, c1, c2);
       if ((this.filter[bit >>> 5]! & (1 << (bit & 31))) === 0) continue;
-      const candidates = this.byHead.get(headKey(c0, c1, c2));
-      if (!candidates) continue;
-      for (const candidate of candidates) {
-        const known = candidate.text;
-        const end = i + known.length;
-        if (candidate.generation <= since || !text.startsWith(known, i)) continue;
-        if (isWordCode(known.charCodeAt(known.length - 1)) && !tokenEndsAt(text, end)) continue;
+      const bucket = this.byHead.get(headKey(c0, c1, c2));
+      if (!bucket) continue;
+      for (const length of bucket.lengths) {
+        const end = i + length;
+        if (end > text.length) continue;
+        // The boundary first: it needs no slice, and rules out most lengths.
+        if (isWordCode(text.charCodeAt(end - 1)) && !tokenEndsAt(text, end)) continue;
+        const candidate = bucket.byLength.get(length)!.get(text.slice(i, end));
+        if (!candidate || candidate.generation <= since) continue;
         matches.push({ start: i, end, type: candidate.type, prefix: candidate.prefix, priority: MEMORY_PRIORITY });
         i = end - 1;
         break;

@@ -10,11 +10,12 @@
  * feed from its cursor (`MappingStore.changesSince`, one round trip, usually empty), so every
  * process sharing the store knows what the others masked. Each original is kept raw and
  * JSON-escaped (tool output is often JSON inside a string). Cost: about 200 bytes per original
- * plus its text, so 100k originals of a tenant take ~25 MB; tenants beyond `maxTenants` are
- * forgotten least recently used first and read again from the feed when they return.
+ * plus its text, so 100k originals of a tenant take ~25 MB; a tenant keeps at most
+ * `maxOriginals` (200k), and tenants beyond `maxTenants` are forgotten least recently used
+ * first and read again from the feed when they return.
  */
 import type { StoreChanges } from "../store/types.ts";
-import { isMemorable, OriginalsMatcher } from "./originals-matcher.ts";
+import { isMemorable, MEMORY_LIMITS, OriginalsMatcher } from "./originals-matcher.ts";
 
 export interface ChangeFeed {
   changesSince(tenant: string, cursor: number, limit: number): Promise<StoreChanges>;
@@ -25,6 +26,8 @@ export interface TenantMemoryOptions {
   maxTenants?: number;
   /** Feed entries read per round trip. */
   pageSize?: number;
+  /** Originals kept per tenant; beyond it, new ones are masked by context only. */
+  maxOriginals?: number;
 }
 
 interface TenantState {
@@ -47,6 +50,7 @@ export class TenantMemory {
   private readonly tenants = new Map<string, TenantState>();
   private readonly maxTenants: number;
   private readonly pageSize: number;
+  private readonly maxOriginals: number;
 
   constructor(
     private readonly feed: ChangeFeed,
@@ -56,6 +60,7 @@ export class TenantMemory {
   ) {
     this.maxTenants = options.maxTenants ?? 1_000;
     this.pageSize = options.pageSize ?? 5_000;
+    this.maxOriginals = options.maxOriginals ?? 200_000;
   }
 
   /** The tenant's matcher, up to date with the store. */
@@ -65,7 +70,7 @@ export class TenantMemory {
       this.tenants.delete(tenant); // re-insert: Map order is recency order
       this.tenants.set(tenant, state);
     } else {
-      state = { matcher: new OriginalsMatcher(), cursor: 0 };
+      state = { matcher: new OriginalsMatcher(MEMORY_LIMITS), cursor: 0 };
       this.tenants.set(tenant, state);
       if (this.tenants.size > this.maxTenants) this.tenants.delete(this.tenants.keys().next().value!);
     }
@@ -97,7 +102,7 @@ export class TenantMemory {
   }
 
   private remember(matcher: OriginalsMatcher, surrogate: string, original: string): void {
-    if (!isMemorable(original) || SURROGATE_LIKE.test(original)) return;
+    if (!isMemorable(original) || SURROGATE_LIKE.test(original) || matcher.size >= this.maxOriginals) return;
     const { type, prefix } = this.kindOf(surrogate);
     matcher.add(original, type, prefix);
     const escaped = JSON.stringify(original).slice(1, -1);

@@ -5,7 +5,8 @@
  */
 import { afterAll, describe, expect, test } from "bun:test";
 import { Masker } from "../../src/masking/masker.ts";
-import { isMemorable, OriginalsMatcher } from "../../src/masking/originals-matcher.ts";
+import { isMemorable, MEMORY_LIMITS, OriginalsMatcher } from "../../src/masking/originals-matcher.ts";
+import { TenantMemory } from "../../src/masking/tenant-memory.ts";
 import { openStore } from "../../src/store/index.ts";
 import { tempDir } from "../helpers/proxy-process.ts";
 
@@ -42,6 +43,35 @@ describe("OriginalsMatcher", () => {
   test("the policy: lone short words and short numbers are not remembered, distinctive values are", () => {
     expect(["master", "backups", "assistant", "password", "hunter", "80443", "abc1"].filter(isMemorable)).toEqual([]);
     expect(["Hunter2Secret!x", "deploy-prod", "correcthorsebattery", "210987654321", "i-0a1b2c3d4e5f67890"].every(isMemorable)).toBe(true);
+  });
+});
+
+describe("what a tenant can make the memory hold", () => {
+  test("20,000 instance IDs under one head: each found as itself, by one lookup per length", () => {
+    const matcher = new OriginalsMatcher(MEMORY_LIMITS);
+    const ids = Array.from({ length: 20_000 }, (_, i) => `i-0${i.toString(16).padStart(16, "0")}`);
+    for (const id of ids) expect(matcher.add(id, "ec2_instance", "AWS_EC2")).toBe(true);
+    const text = `${ids[19_999]} and ${ids[7]}, not i-0${"f".repeat(16)}`;
+    expect(spans(matcher, text)).toEqual([ids[19_999]!, ids[7]!]);
+  });
+
+  test("a crafted set of lengths under one head, or a very long value, is refused beyond the limits", () => {
+    const matcher = new OriginalsMatcher(MEMORY_LIMITS);
+    const added = Array.from({ length: 100 }, (_, i) => matcher.add(`abc-${"x".repeat(i + 2)}`, "t", "T")).filter(Boolean).length;
+    expect(added).toBe(MEMORY_LIMITS.maxLengthsPerHead);
+    expect(matcher.add(`k${"y".repeat(MEMORY_LIMITS.maxLength)}`, "t", "T")).toBe(false);
+    // The guards' matcher has no limits: a request's own originals are all looked for.
+    expect(new OriginalsMatcher().add(`k${"y".repeat(5_000)}`, "t", "T")).toBe(true);
+  });
+
+  test("a tenant keeps at most maxOriginals; the feed's cursor still moves on", async () => {
+    const entries = Array.from({ length: 30 }, (_, i) => ({ surrogate: `SECRET_VALUE_${String(i + 1).padStart(3, "0")}`, original: `Secret-value-${i}!` }));
+    const feed = { changesSince: async (_tenant: string, cursor: number, limit: number) => ({ entries: entries.slice(cursor, cursor + limit), cursor: Math.min(entries.length, cursor + limit), complete: cursor + limit >= entries.length }) };
+    const memory = new TenantMemory(feed, () => ({ type: "assigned_secret", prefix: "SECRET_VALUE" }), { maxOriginals: 10, pageSize: 7 });
+    const matcher = await memory.sync("t");
+    expect(matcher.size).toBe(10);
+    expect(matcher.has("Secret-value-9!")).toBe(true);
+    expect(matcher.has("Secret-value-10!")).toBe(false);
   });
 });
 
