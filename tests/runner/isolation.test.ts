@@ -7,17 +7,37 @@
  * like options never reach the CLI as options.
  */
 import { afterAll, beforeEach, describe, expect, test } from "bun:test";
-import { chmodSync, existsSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
+import { chmodSync, existsSync, mkdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from "node:fs";
 import { spawnSync } from "bun";
-import { join } from "node:path";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
 import { respond, startScriptedUpstream } from "../fixtures/scripted-upstream.ts";
 import { CLAUDE_BIN } from "../helpers/claude-cli.ts";
-import { SOURCE_CMD, startProxy, tempDir } from "../helpers/proxy-process.ts";
+import { ROOT, SOURCE_CMD, startProxy, tempDir } from "../helpers/proxy-process.ts";
 
 const KEY = "isolation-key-0123456789";
 // Values no catalogue entry detects, so a leak would show in clear in what the upstream saw.
 const UPSTREAM_KEY = "upstreamkeyvalue-never-in-a-run";
 const CANARY = "canaryvalue-of-data-dir-never-in-a-run";
+
+const canRead = (user: number, path: string) =>
+  spawnSync(["setpriv", `--reuid=${user}`, `--regid=${user}`, "--clear-groups", "test", "-r", path]).exitCode === 0;
+
+/**
+ * The unprivileged proxy runs this checkout's source and CLI, so its user must be able to
+ * reach them. A clone in a fresh temporary directory (mode 0700) is made traversable (o+x, no
+ * listing); anywhere else the test says what to do rather than fail obscurely.
+ */
+function letUserReachCheckout(user: number) {
+  const target = join(ROOT, "src", "main.ts");
+  if (canRead(user, target)) return;
+  for (let dir = ROOT; dir !== dirname(dir); dir = dirname(dir)) {
+    if (dir.startsWith(`${tmpdir()}/`) && (statSync(dir).mode & 0o001) === 0) chmodSync(dir, statSync(dir).mode | 0o001);
+  }
+  if (!canRead(user, target) || !canRead(user, CLAUDE_BIN)) {
+    throw new Error(`uid ${user} cannot read ${target} or the claude CLI: clone the repository where other users can traverse its parent directories (chmod o+x on them)`);
+  }
+}
 
 /** One proxy as operators run it, with its own DATA_DIR, workdir root and a directory outside both. */
 async function startScenario(user?: number) {
@@ -30,6 +50,7 @@ async function startScenario(user?: number) {
   writeFileSync(join(root, "mine", "app.py"), "print('hello')\n");
   symlinkSync(dataDir, join(root, "mine", "data-link"));
   if (user !== undefined) {
+    letUserReachCheckout(user);
     // As under the shipped unit: a user of its own owning its 0700 directories, no new privileges.
     for (const dir of [dataDir, root, outside]) spawnSync(["chown", "-R", `${user}:${user}`, dir]);
     for (const dir of [dataDir, root]) chmodSync(dir, 0o700);
