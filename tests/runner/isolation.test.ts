@@ -25,17 +25,18 @@ const canRead = (user: number, path: string) =>
 
 /**
  * The unprivileged proxy runs this checkout's source and CLI, so its user must be able to
- * reach them. A clone in a fresh temporary directory (mode 0700) is made traversable (o+x, no
- * listing); anywhere else the test says what to do rather than fail obscurely.
+ * reach them. A clone in a fresh temporary directory (mode 0700) is opened to others (o+rx:
+ * Bun lists the directories it resolves modules in); anywhere else the test says what to do
+ * rather than fail obscurely.
  */
 function letUserReachCheckout(user: number) {
   const target = join(ROOT, "src", "main.ts");
-  if (canRead(user, target)) return;
+  if (canRead(user, target) && canRead(user, ROOT)) return;
   for (let dir = ROOT; dir !== dirname(dir); dir = dirname(dir)) {
-    if (dir.startsWith(`${tmpdir()}/`) && (statSync(dir).mode & 0o001) === 0) chmodSync(dir, statSync(dir).mode | 0o001);
+    if (dir.startsWith(`${tmpdir()}/`) && (statSync(dir).mode & 0o005) !== 0o005) chmodSync(dir, statSync(dir).mode | 0o005);
   }
   if (!canRead(user, target) || !canRead(user, CLAUDE_BIN)) {
-    throw new Error(`uid ${user} cannot read ${target} or the claude CLI: clone the repository where other users can traverse its parent directories (chmod o+x on them)`);
+    throw new Error(`uid ${user} cannot read ${target} or the claude CLI: clone the repository where other users can read it (chmod o+rx on the checkout, o+x on its parents)`);
   }
 }
 
