@@ -52,13 +52,19 @@ export const MEMORY_LIMITS = { maxLength: 512, maxLengthsPerHead: 64 };
 const FILTER_BITS = 20;
 const FILTER_MASK = (1 << FILTER_BITS) - 1;
 
+/** Text shaped like a surrogate (`AWS_EC2_001`): what a user typed as such is a literal. */
+const SURROGATE_SHAPED = /^[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)*_\d{3,}$/;
+
 /**
  * Whether an original is distinctive enough to be masked wherever it stands as a token. Short
  * values, lone words of letters (up to 9: `assistant`, `password`, `deploy`) and short numbers
- * are not: they are masked only where the catalogue recognises them by context.
+ * are not: they are masked only where the catalogue recognises them by context. Nor is text
+ * shaped like a surrogate (a literal the user typed): the literal entry masks it anywhere, and
+ * the same text in a masked body is the masker's own output, never a leak.
  */
 export function isMemorable(original: string): boolean {
   if (original.length < 6) return false;
+  if (SURROGATE_SHAPED.test(original)) return false;
   if (/^[A-Za-z]+$/.test(original) && original.length < 10) return false;
   if (/^[0-9]+$/.test(original) && original.length < 8) return false;
   return true;

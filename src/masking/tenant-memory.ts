@@ -43,9 +43,6 @@ interface TenantState {
   queued?: Promise<OriginalsMatcher>;
 }
 
-/** Surrogates written as text by users are not remembered: the literal entry masks them anywhere. */
-const SURROGATE_LIKE = /^[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)*_\d{3,}$/;
-
 export class TenantMemory {
   private readonly tenants = new Map<string, TenantState>();
   private readonly maxTenants: number;
@@ -102,7 +99,7 @@ export class TenantMemory {
   }
 
   private remember(matcher: OriginalsMatcher, surrogate: string, original: string): void {
-    if (!isMemorable(original) || SURROGATE_LIKE.test(original) || matcher.size >= this.maxOriginals) return;
+    if (!isMemorable(original) || matcher.size >= this.maxOriginals) return;
     const { type, prefix } = this.kindOf(surrogate);
     matcher.add(original, type, prefix);
     const escaped = JSON.stringify(original).slice(1, -1);

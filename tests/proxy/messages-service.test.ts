@@ -555,3 +555,27 @@ describe("#8: surrogates right after an escape are restored, streamed or not", (
     expect(wireFields(streamed).content as unknown).toEqual(expected);
   });
 });
+
+describe("#6: literals are decided on the original text", () => {
+  test("a typed surrogate and the real value it stands for, in one request: each goes upstream as its own surrogate and comes back exactly as sent", async () => {
+    const real = "i-0d6e5f4a3b2c1d0e9";
+    const surrogate = await surrogateOf(real);
+    const sent = `typed ${surrogate} and real ${real}, "${surrogate}"\n${real}`;
+    upstream.script((request) => Response.json(finalMessage({ content: [{ type: "text", text: `echo: ${request.json.messages[0].content}` }] })));
+    const json = await client.messages.create({ model: "m", max_tokens: 10, messages: [{ role: "user", content: sent }] });
+    const upstreamText = upstream.requests[0]!.json.messages[0].content as string;
+    expect(upstreamText).toMatch(new RegExp(`^typed LITERAL_\\d{3} and real ${surrogate}, "LITERAL_\\d{3}"\\n${surrogate}$`));
+    expect(json.content as unknown).toEqual([{ type: "text", text: `echo: ${sent}` }]);
+    upstream.script((request, signal) => respond.stream({ content: [{ type: "text", text: `echo: ${request.json.messages[0].content}` }] })(request, signal));
+    const streamed = await client.messages.stream({ model: "m", max_tokens: 10, messages: [{ role: "user", content: sent }] }).finalMessage();
+    expect(wireFields(streamed).content as unknown).toEqual([{ type: "text", text: `echo: ${sent}` }]);
+    // Re-sent as history (the pieces path): the same masking, and no refusal.
+    upstream.script(respond.message({ content: [{ type: "text", text: "ok" }] }));
+    const history = [{ role: "user" as const, content: sent }, { role: "assistant" as const, content: `echo: ${sent}` }, { role: "user" as const, content: "again" }];
+    expect((await client.messages.create({ model: "m", max_tokens: 10, messages: history })).content as unknown).toEqual([{ type: "text", text: "ok" }]);
+    const resent = upstream.requests.at(-1)!.json.messages;
+    expect(resent[0].content).toBe(upstreamText);
+    expect(resent[1].content).toBe(`echo: ${upstreamText}`);
+    expectNoOriginalUpstream([real]);
+  });
+});
