@@ -1,9 +1,12 @@
 /**
  * Restores the events of one Messages SSE stream, one for one, in order; an event whose
  * content did not change is re-emitted byte for byte. Per content block, text, thinking and
- * partial_json deltas go through a StreamingRestorer; a tail still held at
- * `content_block_stop` is flushed as one extra delta just before the stop. Blocks that arrive
- * whole (server tool results, pre-filled text) are restored at once.
+ * partial_json deltas go through a StreamingRestorer, starting with any text pre-filled in
+ * `content_block_start` (a surrogate may straddle it and the first delta). A tail still held
+ * is flushed as one extra delta just before the event that ends its block: its
+ * `content_block_stop`, or, when that never came, `message_delta`, `message_stop` or an
+ * `error`. Blocks that arrive whole (server tool results) and error messages are restored at
+ * once.
  */
 import { blockSlots, type Slot } from "../anthropic/content-walker.ts";
 import { encodeEvent, type SseEvent } from "../anthropic/sse-codec.ts";
@@ -25,6 +28,10 @@ const BLOCK_DELTA: Record<string, string> = {
   server_tool_use: "input_json_delta",
   mcp_tool_use: "input_json_delta",
 };
+/** Events whose data this restorer reads; every other event passes byte for byte. */
+const RESTORED_EVENTS = new Set(["message_start", "content_block_start", "content_block_delta", "content_block_stop", "error"]);
+/** Events after which no block of the message gets more text. */
+const ENDS_CONTENT = new Set(["message_delta", "message_stop", "error"]);
 /** A delta exactly as the upstream writes it, with a text free of escapes and quotes. */
 const SIMPLE_DELTA = /^\{"type":"content_block_delta","index":(\d+),"delta":\{"type":"([a-z_]+)","([a-z_]+)":"([^"\\]*)"\}\}$/;
 
@@ -65,15 +72,16 @@ export class SseEventRestorer {
     }
     if (event.event === "message_stop") this.sawMessageStop = true;
     if (event.event === "error") this.sawError = true;
-    if (event.event !== "content_block_start" && event.event !== "content_block_delta" && event.event !== "content_block_stop" && event.event !== "message_start") {
-      return event.raw;
-    }
+    // Events that end the content: whatever a block still holds goes out before them.
+    const held = ENDS_CONTENT.has(event.event) ? await this.flushAll() : "";
+    if (!RESTORED_EVENTS.has(event.event)) return held + event.raw;
     let data: Json;
     try {
       data = JSON.parse(event.data);
     } catch {
-      return event.raw; // not ours to fix; the client sees what the upstream sent
+      return held + event.raw; // not ours to fix; the client sees what the upstream sent
     }
+    if (event.event === "error") return held + (await this.restoreError(event, data));
     const index = data.index as number;
     switch (event.event) {
       case "message_start": {
@@ -84,12 +92,19 @@ export class SseEventRestorer {
       case "content_block_start": {
         const block = data.content_block as Json;
         const deltaType = BLOCK_DELTA[block?.type];
-        if (deltaType) {
-          const { json } = DELTA_FIELD[deltaType]!;
-          const restorer = new StreamingRestorer(this.options.syntax, this.options.resolve, json, block.type === "thinking");
-          this.blocks.set(index, { restorer, deltaType, blockType: block.type });
+        if (!deltaType) return (await this.restoreWhole(block)) ? encodeEvent(event.event, data) : event.raw;
+        const { json, field } = DELTA_FIELD[deltaType]!;
+        const restorer = new StreamingRestorer(this.options.syntax, this.options.resolve, json, block.type === "thinking");
+        this.blocks.set(index, { restorer, deltaType, blockType: block.type });
+        // Pre-filled text starts the block's stream: its tail may be the start of a surrogate.
+        const prefilled = !json && typeof block[field] === "string" ? (block[field] as string) : "";
+        if (prefilled !== "") block[field] = "";
+        let changed = await this.restoreWhole(block);
+        if (prefilled !== "") {
+          block[field] = await restorer.push(prefilled);
+          changed ||= block[field] !== prefilled;
         }
-        return (await this.restoreWhole(block)) ? encodeEvent(event.event, data) : event.raw;
+        return changed ? encodeEvent(event.event, data) : event.raw;
       }
       case "content_block_delta":
         return this.restoreDelta(event, data, index);
@@ -136,6 +151,16 @@ export class SseEventRestorer {
     const after = await block.restorer.push(text);
     if (after === text) return event.raw;
     return encodeEvent(event.event, { type: "content_block_delta", index, delta: { type: deltaType, [field]: after } });
+  }
+
+  /** An `error` event's message may quote what the model wrote. */
+  private async restoreError(event: SseEvent, data: Json): Promise<string> {
+    const error = data.error as Json | undefined;
+    if (typeof error?.message !== "string") return event.raw;
+    const restored = await restoreText(error.message, this.options.syntax, this.options.resolve, false);
+    if (restored === error.message) return event.raw;
+    error.message = restored;
+    return encodeEvent(event.event, data);
   }
 
   /** Restores every content string of a block that arrives whole; true if any changed. */

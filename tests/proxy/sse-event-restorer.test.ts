@@ -86,4 +86,61 @@ describe("SseEventRestorer", () => {
     await restorer.restore(event("content_block_stop", { type: "content_block_stop", index: 0 }));
     expect(seen).toEqual([["check AWS_EC2_001", `check ${INSTANCE}`]]);
   });
+
+  describe("#9: nothing held is lost, nothing whole is left unrestored", () => {
+    const start = (index: number, text = "") => ["content_block_start", { type: "content_block_start", index, content_block: { type: "text", text } }] as [string, unknown];
+    const delta = (index: number, text: string) => ["content_block_delta", { type: "content_block_delta", index, delta: { type: "text_delta", text } }] as [string, unknown];
+    const textOf = (out: string, index = 0) =>
+      dataOf(out)
+        .map((data) => (data.index !== index ? "" : data.type === "content_block_start" ? data.content_block.text : data.type === "content_block_delta" ? data.delta.text : ""))
+        .join("");
+
+    test("an error event's message is restored", async () => {
+      const { out } = await restoreAll([["error", { type: "error", error: { type: "invalid_request_error", message: "tool AWS_EC2_001 failed" } }]]);
+      expect(dataOf(out)).toEqual([{ type: "error", error: { type: "invalid_request_error", message: `tool ${INSTANCE} failed` } }]);
+    });
+
+    test("a tail held when an error event arrives is flushed before the error, restored", async () => {
+      const { out } = await restoreAll([start(0), delta(0, "restart AWS_EC2_001"), ["error", { type: "error", error: { type: "overloaded_error", message: "Overloaded" } }]]);
+      expect(dataOf(out).map((data) => data.type)).toEqual(["content_block_start", "content_block_delta", "content_block_delta", "error"]);
+      expect(textOf(out)).toBe(`restart ${INSTANCE}`);
+    });
+
+    test("a block never stopped: its tail is flushed before message_delta, and message_stop flushes any other", async () => {
+      const { out } = await restoreAll([
+        start(0),
+        delta(0, "on AWS_EC2_001"),
+        ["message_delta", { type: "message_delta", delta: { stop_reason: "end_turn", stop_sequence: null }, usage: { output_tokens: 3 } }],
+        start(1),
+        delta(1, "and AWS_EC2_001"),
+        ["message_stop", { type: "message_stop" }],
+      ]);
+      expect(textOf(out, 0)).toBe(`on ${INSTANCE}`);
+      expect(textOf(out, 1)).toBe(`and ${INSTANCE}`);
+      const types = dataOf(out).map((data) => data.type);
+      expect(types.indexOf("message_delta")).toBe(3);
+      expect(types.at(-1)).toBe("message_stop");
+    });
+
+    test("text pre-filled in content_block_start is joined with the first delta", async () => {
+      const { out } = await restoreAll([start(0, "see AWS_EC"), delta(0, "2_001 now"), ["content_block_stop", { type: "content_block_stop", index: 0 }]]);
+      expect(textOf(out)).toBe(`see ${INSTANCE} now`);
+      expect(dataOf(out)[0].content_block.text).toBe("see ");
+    });
+
+    test("a pre-filled whole surrogate is restored in content_block_start when what follows ends it", async () => {
+      const { out } = await restoreAll([start(0, "see AWS_EC2_001 "), delta(0, "now"), ["content_block_stop", { type: "content_block_stop", index: 0 }]]);
+      expect(dataOf(out)[0].content_block.text).toBe(`see ${INSTANCE} `);
+      expect(textOf(out)).toBe(`see ${INSTANCE} now`);
+    });
+
+    test("pre-filled thinking is part of the signed text reported", async () => {
+      const seen: [string, string][] = [];
+      const restorer = new SseEventRestorer({ syntax, resolve, onThinking: (upstream, restored) => seen.push([upstream, restored]) });
+      await restorer.restore(event("content_block_start", { type: "content_block_start", index: 0, content_block: { type: "thinking", thinking: "check AWS_", signature: "" } }));
+      await restorer.restore(event("content_block_delta", { type: "content_block_delta", index: 0, delta: { type: "thinking_delta", thinking: "EC2_001" } }));
+      await restorer.restore(event("content_block_stop", { type: "content_block_stop", index: 0 }));
+      expect(seen).toEqual([["check AWS_EC2_001", `check ${INSTANCE}`]]);
+    });
+  });
 });
