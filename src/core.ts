@@ -5,6 +5,7 @@
  */
 import type { Config } from "./config.ts";
 import { surrogateSyntax, type SurrogateSyntax } from "./masking/stream-restorer.ts";
+import { restorePolicy, type RestorePolicy } from "./masking/restore-policy.ts";
 import { loadPatternsFile } from "./masking/patterns-file.ts";
 import { Masker } from "./masking/masker.ts";
 import { resolveMaskingSecret } from "./secrets.ts";
@@ -16,6 +17,8 @@ export interface Core {
   store: MappingStore;
   masker: Masker;
   syntax: SurrogateSyntax;
+  /** Restore only what will be masked again (masking/restore-policy.ts). */
+  restorePolicy: RestorePolicy;
   close(): Promise<void>;
 }
 
@@ -28,6 +31,7 @@ export async function createCore(config: Config, observe?: StoreObserver): Promi
     store,
     masker,
     syntax: surrogateSyntax(masker.roots),
+    restorePolicy: restorePolicy(masker.scanner),
     close: () => store.close(),
   };
 }

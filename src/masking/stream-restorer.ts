@@ -5,6 +5,7 @@
  * everything before it is emitted at once, so the first byte never waits for the whole answer.
  */
 import { TOKEN_START, tokenStartsAt } from "./boundary.ts";
+import { JsonStringTail, TextTail, type LeftContext, type RestorePolicy } from "./restore-policy.ts";
 
 /** Looks surrogates up: returns originals for the ones the tenant has; unknown ones are absent. */
 export type ResolveSurrogates = (surrogates: string[]) => Promise<Map<string, string>>;
@@ -58,30 +59,50 @@ export function surrogateSyntax(roots: readonly string[]): SurrogateSyntax {
 /** JSON-escapes an original for insertion inside a JSON string literal (partial_json). */
 const jsonEscape = (text: string) => JSON.stringify(text).slice(1, -1);
 
-/**
- * Replaces every known surrogate in `text`; `json` inserts originals JSON-escaped.
- * `before` is the character that preceded `text` in the stream, so a surrogate glued to an
- * earlier word character is not taken for one.
- */
-export async function restoreText(
-  text: string,
-  syntax: SurrogateSyntax,
-  resolve: ResolveSurrogates,
-  json = false,
-  before = "",
-): Promise<string> {
-  if (!syntax.rootPattern.test(text)) return text; // most stream deltas: nothing to look up
+export interface RestoreTextOptions {
+  /** Insert originals JSON-escaped (the text is raw JSON). */
+  json?: boolean;
+  /**
+   * The characters that preceded `text` in the stream, so a surrogate glued to an earlier word
+   * character is not taken for one.
+   */
+  before?: string;
+  /** Decides weak originals (restore-policy.ts); without one, every known surrogate is restored. */
+  policy?: RestorePolicy;
+  /** The restored text before `text`, for the policy; fed with what this call restores. */
+  left?: LeftContext;
+}
+
+/** Replaces every known surrogate in `text` that the policy allows. */
+export async function restoreText(text: string, syntax: SurrogateSyntax, resolve: ResolveSurrogates, options: RestoreTextOptions = {}): Promise<string> {
+  const { json = false, before = "", policy } = options;
+  const left = options.left ?? new TextTail();
+  const unchanged = () => {
+    left.feed(text);
+    return text;
+  };
+  if (!syntax.rootPattern.test(text)) return unchanged(); // most stream deltas: nothing to look up
   const subject = before + text;
   const found = subject.match(syntax.pattern);
-  if (!found) return text;
+  if (!found) return unchanged();
   const originals = await resolve([...new Set(found)]);
-  if (originals.size === 0) return text;
-  const restored = subject.replace(syntax.pattern, (surrogate: string, offset: number) => {
-    const original = offset < before.length ? undefined : originals.get(surrogate);
-    if (original === undefined) return surrogate;
-    return json ? jsonEscape(original) : original;
-  });
-  return restored.slice(before.length);
+  if (originals.size === 0) return unchanged();
+  const parts: string[] = [];
+  let last = before.length;
+  for (const match of subject.matchAll(syntax.pattern)) {
+    const original = match.index < before.length ? undefined : originals.get(match[0]);
+    if (original === undefined) continue;
+    const between = subject.slice(last, match.index);
+    left.feed(between);
+    const restored = policy === undefined || policy(original, left.text()) ? (json ? jsonEscape(original) : original) : match[0];
+    left.feed(restored);
+    parts.push(between, restored);
+    last = match.index + match[0].length;
+  }
+  const rest = subject.slice(last);
+  left.feed(rest);
+  parts.push(rest);
+  return parts.join("");
 }
 
 /** One per streamed content block. */
@@ -95,12 +116,18 @@ export class StreamingRestorer {
   upstreamText = "";
   restoredText = "";
 
+  /** The restored text so far, as the policy reads it. */
+  private readonly left: LeftContext;
+
   constructor(
     private readonly syntax: SurrogateSyntax,
     private readonly resolve: ResolveSurrogates,
     private readonly json: boolean,
     private readonly keepText = false,
-  ) {}
+    private readonly policy?: RestorePolicy,
+  ) {
+    this.left = json ? new JsonStringTail() : new TextTail();
+  }
 
   async push(fragment: string): Promise<string> {
     if (this.keepText) this.upstreamText += fragment;
@@ -120,7 +147,7 @@ export class StreamingRestorer {
     if (text === "") return "";
     const before = this.lastEmitted;
     this.lastEmitted = (before + text).slice(-CONTEXT);
-    const restored = await restoreText(text, this.syntax, this.resolve, this.json, before);
+    const restored = await restoreText(text, this.syntax, this.resolve, { json: this.json, before, policy: this.policy, left: this.left });
     if (this.keepText) this.restoredText += restored;
     return restored;
   }

@@ -4,6 +4,7 @@
  * out byte for byte.
  */
 import { responseSlots } from "../anthropic/content-walker.ts";
+import type { RestorePolicy } from "../masking/restore-policy.ts";
 import { restoreText, type ResolveSurrogates, type SurrogateSyntax } from "../masking/stream-restorer.ts";
 
 type Json = Record<string, unknown>;
@@ -11,6 +12,8 @@ type Json = Record<string, unknown>;
 export interface JsonRestoreOptions {
   syntax: SurrogateSyntax;
   resolve: ResolveSurrogates;
+  /** Which originals may be restored where (restore-policy.ts); without one, all. */
+  policy?: RestorePolicy;
   /** Called per thinking block, so the signed text can be re-sent exactly. */
   onThinking?: (upstreamText: string, restoredText: string) => void;
 }
@@ -31,7 +34,7 @@ export async function restoreJsonAnswer(text: string, options: JsonRestoreOption
   let changed = false;
   for (const slot of slots) {
     const before = slot.get();
-    const after = await restoreText(before, options.syntax, options.resolve);
+    const after = await restoreText(before, options.syntax, options.resolve, { policy: options.policy });
     if (slot.kind === "thinking") options.onThinking?.(before, after);
     if (after === before) continue;
     slot.set(after);

@@ -5,6 +5,7 @@
  * holds nothing to mask and is passed through.
  */
 import type { MaskedEntity } from "../masking/types.ts";
+import type { RestorePolicy } from "../masking/restore-policy.ts";
 import type { SurrogateSyntax } from "../masking/stream-restorer.ts";
 import type { MappingStore } from "../store/types.ts";
 import type { Upstream, UpstreamResponse } from "../anthropic/upstream.ts";
@@ -18,6 +19,8 @@ export interface MessagesDeps extends RequestMaskerDeps {
   store: Pick<MappingStore, "lookup">;
   upstream: Upstream;
   syntax: SurrogateSyntax;
+  /** Restore only what will be masked again (masking/restore-policy.ts). */
+  restorePolicy: RestorePolicy;
   /** Shared by every restored stream of this service; one per app. */
   streamMemory?: StreamMemoryPolicy;
   /** Seconds from sending the masked request until the upstream's headers arrived. */
@@ -95,6 +98,7 @@ export class MessagesService {
       const stream = restoreSseStream(upstream.body, {
         syntax: this.deps.syntax,
         resolve,
+        policy: this.deps.restorePolicy,
         memory: this.streamMemory,
         abort: () => controller.abort(),
         onThinking,
@@ -109,7 +113,7 @@ export class MessagesService {
 
     const text = upstream.body ? await new Response(upstream.body).text() : "";
     request.signal.removeEventListener("abort", onClientGone);
-    const restored = await restoreJsonAnswer(text, { syntax: this.deps.syntax, resolve, onThinking });
+    const restored = await restoreJsonAnswer(text, { syntax: this.deps.syntax, resolve, policy: this.deps.restorePolicy, onThinking });
     return new Response(restored, { status: upstream.status, headers });
   }
 }

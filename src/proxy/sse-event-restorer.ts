@@ -10,6 +10,7 @@
  */
 import { blockSlots, type Slot } from "../anthropic/content-walker.ts";
 import { encodeEvent, type SseEvent } from "../anthropic/sse-codec.ts";
+import type { RestorePolicy } from "../masking/restore-policy.ts";
 import { StreamingRestorer, restoreText, type ResolveSurrogates, type SurrogateSyntax } from "../masking/stream-restorer.ts";
 
 type Json = Record<string, any>;
@@ -38,6 +39,8 @@ const SIMPLE_DELTA = /^\{"type":"content_block_delta","index":(\d+),"delta":\{"t
 export interface EventRestoreOptions {
   syntax: SurrogateSyntax;
   resolve: ResolveSurrogates;
+  /** Which originals may be restored where (restore-policy.ts); without one, all. */
+  policy?: RestorePolicy;
   /** Called once per finished thinking block, so the signed text can be re-sent exactly. */
   onThinking?: (upstreamText: string, restoredText: string) => void;
 }
@@ -94,7 +97,7 @@ export class SseEventRestorer {
         const deltaType = BLOCK_DELTA[block?.type];
         if (!deltaType) return (await this.restoreWhole(block)) ? encodeEvent(event.event, data) : event.raw;
         const { json, field } = DELTA_FIELD[deltaType]!;
-        const restorer = new StreamingRestorer(this.options.syntax, this.options.resolve, json, block.type === "thinking");
+        const restorer = new StreamingRestorer(this.options.syntax, this.options.resolve, json, block.type === "thinking", this.options.policy);
         this.blocks.set(index, { restorer, deltaType, blockType: block.type });
         // Pre-filled text starts the block's stream: its tail may be the start of a surrogate.
         const prefilled = !json && typeof block[field] === "string" ? (block[field] as string) : "";
@@ -157,7 +160,7 @@ export class SseEventRestorer {
   private async restoreError(event: SseEvent, data: Json): Promise<string> {
     const error = data.error as Json | undefined;
     if (typeof error?.message !== "string") return event.raw;
-    const restored = await restoreText(error.message, this.options.syntax, this.options.resolve, false);
+    const restored = await restoreText(error.message, this.options.syntax, this.options.resolve, { policy: this.options.policy });
     if (restored === error.message) return event.raw;
     error.message = restored;
     return encodeEvent(event.event, data);
@@ -170,7 +173,7 @@ export class SseEventRestorer {
     let changed = false;
     for (const slot of slots) {
       const before = slot.get();
-      const after = await restoreText(before, this.options.syntax, this.options.resolve, false);
+      const after = await restoreText(before, this.options.syntax, this.options.resolve, { policy: this.options.policy });
       if (after === before) continue;
       slot.set(after);
       changed = true;

@@ -38,6 +38,7 @@ export async function createServices(config: Config, logger: Logger, proxyUrl: (
     store: core.store,
     upstream,
     syntax: core.syntax,
+    restorePolicy: core.restorePolicy,
     thinking: new ThinkingCache(),
     streamMemory: new StreamMemoryPolicy(),
     onUpstreamLatency: (path, seconds) => metrics.upstreamLatency.observe({ route: routeTemplate(path.split("?")[0]!) }, seconds),

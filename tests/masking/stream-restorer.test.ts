@@ -26,7 +26,7 @@ describe("restoreText", () => {
   ])("%p", async (input, expected) => expect(await restoreText(input, syntax, resolve)).toBe(expected));
 
   test("json mode escapes the original for a JSON string", async () => {
-    expect(await restoreText('{"cmd":"echo SECRET_003"}', syntax, resolve, true)).toBe('{"cmd":"echo pa\\"ss\\\\word"}');
+    expect(await restoreText('{"cmd":"echo SECRET_003"}', syntax, resolve, { json: true })).toBe('{"cmd":"echo pa\\"ss\\\\word"}');
   });
 });
 

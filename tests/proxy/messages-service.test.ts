@@ -579,3 +579,32 @@ describe("#6: literals are decided on the original text", () => {
     expectNoOriginalUpstream([real]);
   });
 });
+
+describe("#1: restore only what will be masked again", () => {
+  test("a weak password comes back where its context is, stays a surrogate elsewhere, in JSON and SSE; the restored view re-sent as a new conversation leaks nothing", async () => {
+    const weak = "tulips";
+    const secret = (await surrogateOf(`password=${weak}`)).replace("password=", "");
+    const ec2 = await surrogateOf(INSTANCE);
+    const content = [
+      { type: "text" as const, text: `Set password=${secret} on ${ec2}. Subagent: check ${secret} on ${ec2}` },
+      { type: "tool_use" as const, id: "toolu_w", name: "Agent", input: { prompt: `Log in to ${ec2} with ${secret}`, command: `mysql password=${secret}` } },
+    ];
+    const expected = [
+      { type: "text", text: `Set password=${weak} on ${INSTANCE}. Subagent: check ${secret} on ${INSTANCE}` },
+      { type: "tool_use", id: "toolu_w", name: "Agent", input: { prompt: `Log in to ${INSTANCE} with ${secret}`, command: `mysql password=${weak}` } },
+    ];
+    const ask = { model: "m", max_tokens: 10, messages: [{ role: "user" as const, content: `password=${weak} for ${INSTANCE}` }] };
+    upstream.script(respond.message({ content, stop_reason: "tool_use" }));
+    const json = await client.messages.create(ask);
+    expect(json.content as unknown).toEqual(expected);
+    upstream.script(respond.stream({ content, stop_reason: "tool_use" }, { textChunk: 3, jsonChunk: 5 }));
+    expect(wireFields(await client.messages.stream(ask).finalMessage()).content as unknown).toEqual(expected);
+    // The subagent's prompt and a summary of the answer start new conversations.
+    upstream.reset();
+    upstream.script(respond.message({ content: [{ type: "text", text: "ok" }] }), respond.message({ content: [{ type: "text", text: "ok" }] }));
+    await client.messages.create({ model: "m", max_tokens: 10, messages: [{ role: "user", content: ((json.content[1] as Anthropic.ToolUseBlock).input as { prompt: string }).prompt }] });
+    await client.messages.create({ model: "m", max_tokens: 10, messages: [{ role: "user", content: JSON.stringify(json.content) }] });
+    expect(upstream.requests.length).toBe(2);
+    expectNoOriginalUpstream([weak, INSTANCE]);
+  });
+});
