@@ -7,24 +7,38 @@
  * is masked only where the catalogue recognises it by its context (`password=`); restored
  * anywhere else, the client would hold it in clear, and the next request that quotes it (a
  * subagent's prompt, a compaction summary) would send it. So a weak original is restored only
- * where the text before it, in the same string, is a context in which the catalogue finds it
- * again; elsewhere the surrogate stays. Both restore paths (JSON and SSE) decide on the same
- * window: the restored text of the same string, up to RESTORE_CONTEXT characters before it.
+ * where the catalogue finds it again: in the text before it, in the same string (up to
+ * RESTORE_CONTEXT characters, restored), followed by the character after it — whatever comes
+ * next. What follows can undo a detection (`password=tulips(` is a function call, and
+ * `password=tulipsx` another value), so the scan is repeated with a few continuations after
+ * that character, and every one must still cover the original: only a value that ends where
+ * it ends, in a context that holds, comes back. Elsewhere the surrogate stays. Both restore
+ * paths (JSON and SSE) decide on the same decoded window.
  */
+import { ESCAPED } from "./json-string.ts";
 import { isMemorable } from "./originals-matcher.ts";
 import type { Scanner } from "./scanner.ts";
 
-/** Whether `original`, restored right after `left`, would be masked again. */
-export type RestorePolicy = (original: string, left: string) => boolean;
+/**
+ * Whether `original`, restored right after `left` and followed by `next` (one character, or ""
+ * where its string ends), would be masked again.
+ */
+export type RestorePolicy = (original: string, left: string, next: string) => boolean;
 
 /** Characters of restored text before a weak original that decide it (context words sit close). */
 export const RESTORE_CONTEXT = 64;
 
+/** What may follow the next character: more of a value, a call, a new line. */
+const CONTINUATIONS = ["", "x", "(", "\n"];
+
 export function restorePolicy(scanner: Pick<Scanner, "scan">): RestorePolicy {
-  return (original, left) => {
+  return (original, left, next) => {
     if (isMemorable(original)) return true;
-    const text = left + original;
-    return scanner.scan(text).some((match) => match.start <= left.length && match.end >= text.length);
+    const start = left.length;
+    const end = start + original.length;
+    const found = (text: string) => scanner.scan(text).some((match) => match.start <= start && match.end >= end);
+    const text = left + original + next;
+    return next === "" ? found(text) : CONTINUATIONS.every((continuation) => found(text + continuation));
   };
 }
 
@@ -49,8 +63,6 @@ export class TextTail implements LeftContext {
     return this.tail.slice(-RESTORE_CONTEXT);
   }
 }
-
-const ESCAPED: Record<string, string> = { n: "\n", t: "\t", r: "\r", b: "\b", f: "\f", '"': '"', "\\": "\\", "/": "/" };
 
 /**
  * For raw JSON arriving in pieces (a tool input's partial_json): follows the JSON lexically and

@@ -5,6 +5,7 @@
  * everything before it is emitted at once, so the first byte never waits for the whole answer.
  */
 import { TOKEN_START, tokenStartsAt } from "./boundary.ts";
+import { decodedCharAt, partialEscapeLength } from "./json-string.ts";
 import { JsonStringTail, TextTail, type LeftContext, type RestorePolicy } from "./restore-policy.ts";
 
 /** Looks surrogates up: returns originals for the ones the tenant has; unknown ones are absent. */
@@ -94,7 +95,9 @@ export async function restoreText(text: string, syntax: SurrogateSyntax, resolve
     if (original === undefined) continue;
     const between = subject.slice(last, match.index);
     left.feed(between);
-    const restored = policy === undefined || policy(original, left.text()) ? (json ? jsonEscape(original) : original) : match[0];
+    const end = match.index + match[0].length;
+    const allowed = policy === undefined || policy(original, left.text(), json ? decodedCharAt(subject, end) : subject.charAt(end));
+    const restored = allowed ? (json ? jsonEscape(original) : original) : match[0];
     left.feed(restored);
     parts.push(between, restored);
     last = match.index + match[0].length;
@@ -132,7 +135,16 @@ export class StreamingRestorer {
   async push(fragment: string): Promise<string> {
     if (this.keepText) this.upstreamText += fragment;
     const text = this.held + fragment;
-    const keep = this.syntax.holdback(text, this.lastEmitted);
+    let keep = this.syntax.holdback(text, this.lastEmitted);
+    if (this.json) {
+      // The character after a surrogate decides weak originals (restore-policy.ts): an escape
+      // must be whole before what precedes it goes out, surrogate candidates included.
+      const partial = partialEscapeLength(text.slice(0, text.length - keep));
+      if (partial > 0) {
+        const before = text.slice(0, text.length - keep - partial);
+        keep = text.length - before.length + this.syntax.holdback(before, this.lastEmitted);
+      }
+    }
     this.held = text.slice(text.length - keep);
     return this.emit(text.slice(0, text.length - keep));
   }

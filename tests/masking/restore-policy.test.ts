@@ -5,6 +5,7 @@
  */
 import { describe, expect, test } from "bun:test";
 import { Masker } from "../../src/masking/masker.ts";
+import { decodedCharAt, partialEscapeLength } from "../../src/masking/json-string.ts";
 import { JsonStringTail, RESTORE_CONTEXT, restorePolicy, TextTail } from "../../src/masking/restore-policy.ts";
 import { restoreText, StreamingRestorer, surrogateSyntax } from "../../src/masking/stream-restorer.ts";
 
@@ -16,15 +17,21 @@ const resolve = async (surrogates: string[]) => new Map(surrogates.filter((s) =>
 
 describe("restorePolicy", () => {
   test.each([
-    ["a memorable original, anywhere", "i-0a1b2c3d4e5f67890", "nothing before ", true],
-    ["a memorable secret, without context", "hunter2000xyz", "use ", true],
-    ["a weak password after password=", "hunter", "login with password=", true],
-    ["a weak password after 'password: '", "hunter", "password: ", true],
-    ["a weak password with no context", "hunter", "the answer is ", false],
-    ["a weak password as the whole text", "hunter", "", false],
-    ["a weak password whose context is beyond the window", "hunter", `password=${"x".repeat(RESTORE_CONTEXT)} `, false],
-  ])("%s", (_name, original, left, expected) => {
-    expect(policy(original, left)).toBe(expected);
+    ["a memorable original, anywhere", "i-0a1b2c3d4e5f67890", "nothing before ", "x", true],
+    ["a memorable secret, without context", "hunter2000xyz", "use ", "", true],
+    ["a weak password after password=, then a space", "hunter", "login with password=", " ", true],
+    ["a weak password after 'password: ', at the end of its string", "hunter", "password: ", "", true],
+    ["a weak password in quotes", "hunter", 'password="', '"', true],
+    ["a weak password then a comma", "hunter", "password=", ",", true],
+    ["a weak password with no context", "hunter", "the answer is ", " ", false],
+    ["a weak password as the whole text", "hunter", "", "", false],
+    ["a weak password whose context is beyond the window", "hunter", `password=${"x".repeat(RESTORE_CONTEXT)} `, " ", false],
+    ["a weak password then '(' (a call, not a value)", "hunter", "password=", "(", false],
+    ["a weak password glued to more of a value after a '.'", "hunter", "password=", ".", false],
+    ["a weak password at the end of a longer value", "hunter", "password=abc-", " ", true],
+    ["a weak password that makes the value a dotted name (not a secret)", "hunter", "password=abc.", " ", false],
+  ])("%s", (_name, original, left, next, expected) => {
+    expect(policy(original, left, next)).toBe(expected);
   });
 });
 
@@ -58,6 +65,49 @@ describe("restoreText with the policy", () => {
     out += await restorer.flush();
     expect(JSON.parse(out)).toEqual({ password: "SECRET_VALUE_001", cmd: "login\npassword=hunter", "password=": "SECRET_VALUE_001" });
   });
+});
+
+describe("the character after a surrogate, in partial_json", () => {
+  const stream = async (pieces: string[]) => {
+    const restorer = new StreamingRestorer(syntax, resolve, true, false, policy);
+    let out = "";
+    for (const piece of pieces) out += await restorer.push(piece);
+    return out + (await restorer.flush());
+  };
+
+  test.each([
+    ["\\u0028 (a call): stays", ['{"c":"password=SECRET_VALUE_001\\', 'u0028x"}'], '{"c":"password=SECRET_VALUE_001\\u0028x"}'],
+    ["\\u0020 split after \\u00 (a space): restored", ['{"c":"password=SECRET_VALUE_001\\u00', '20x"}'], '{"c":"password=hunter\\u0020x"}'],
+    ["\\n (a new line): restored", ['{"c":"password=SECRET_VALUE_001\\', 'nx"}'], '{"c":"password=hunter\\nx"}'],
+    ["an escaped backslash, then u: restored", ['{"c":"password=SECRET_VALUE_001\\\\', 'u0028"}'], '{"c":"password=hunter\\\\u0028"}'],
+  ])("an escape split from the surrogate before it is decoded whole: %s", async (_name, pieces, expected) => {
+    expect(await stream(pieces)).toBe(expected);
+    expect(await stream([pieces.join("")])).toBe(expected);
+  });
+});
+
+describe("json-string", () => {
+  test.each([
+    ["", 0],
+    ["abc", 0],
+    ["a\\", 1],
+    ["a\\u", 2],
+    ["a\\u002", 5],
+    ["a\\u0020", 0],
+    ["a\\n", 0],
+    ["a\\\\", 0],
+    ["a\\\\\\", 1],
+    ["a\\\\u00", 0],
+  ])("partialEscapeLength(%p) = %p", (raw, expected) => expect(partialEscapeLength(raw)).toBe(expected));
+
+  test.each([
+    ['x"', 0, "x"],
+    ['x"', 1, ""],
+    ["x", 1, ""],
+    ["\\n", 0, "\n"],
+    ["\\u0028", 0, "("],
+    ["\\\\", 0, "\\"],
+  ])("decodedCharAt(%p, %p) = %p", (raw, index, expected) => expect(decodedCharAt(raw, index)).toBe(expected));
 });
 
 describe("left contexts", () => {

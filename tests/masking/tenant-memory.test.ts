@@ -127,4 +127,10 @@ describe("#3: values right after an escape are detected", async () => {
       String.raw`{"message":"line1\nAWS_EC2_001 started\taccount: AWS_ACCOUNT_001\narn:aws:iam::AWS_ACCOUNT_001:role/AWS_IAM_ROLE_001\u0022 x %2FAWS_EC2_001"}`,
     );
   });
+
+  test("an address right after \\u0022, whose last hex digits could be read as its first octet or group", async () => {
+    const text = String.raw`[\u002252.148.48.14\u0022, \u00222a01:db8:85a3::8a2e:370:7334\u0022]`;
+    const [masked] = (await masker.maskTexts("t", [text])).masked;
+    expect(masked).toBe(String.raw`[\u0022IP_V4_001\u0022, \u0022IP_V6_001\u0022]`);
+  });
 });

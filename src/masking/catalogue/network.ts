@@ -4,6 +4,7 @@
  * carrier-grade NAT, unique-local and multicast addresses are not: they identify nothing and
  * fill every Docker paste. Version strings (`v1.2.3.4`, `version 1.2.3.4`) are not addresses.
  */
+import { AFTER_ESCAPE, tokenStartsAt } from "../boundary.ts";
 import { contextBefore, type CatalogueEntry } from "../types.ts";
 
 function isPublicIpv4(value: string): boolean {
@@ -30,15 +31,20 @@ function isPublicIpv6(value: string): boolean {
   return first >= 0x2000 && first <= 0x3fff;
 }
 
-/** How many characters matching `digit` (at most `max`) stand right before `index`. */
+/**
+ * How many characters matching `digit` (at most `max`) before `index` start the value: the
+ * longest such run that starts a token. After `\u0022` the escape's own digits are not part
+ * of `52.1.2.3` (the pattern's lookbehind accepts the shorter octet there too).
+ */
 function digitsBefore(text: string, index: number, max: number, digit: RegExp): number {
   let count = 0;
   while (count < max && index - count > 0 && digit.test(text.charAt(index - count - 1))) count++;
+  while (count > 1 && !tokenStartsAt(text, index - count)) count--;
   return count;
 }
 
 /** An IPv6 candidate after its first `:` (see the ipv6_public entry). */
-const IPV6_AFTER_COLON = String.raw`(?:(?<=(?:(?<![0-9A-Za-z_:.])|(?<=%[0-9A-Fa-f]{2}))[0-9a-fA-F]{1,4}:)[0-9a-fA-F]{0,4}(?::[0-9a-fA-F]{0,4}){1,6}|(?<=(?<![0-9A-Za-z_:.]):)(?::[0-9a-fA-F]{0,4}){2,7})(?![0-9A-Za-z_:]|\.\d)`;
+const IPV6_AFTER_COLON = String.raw`(?:(?<=(?:(?<![0-9A-Za-z_:.])|${AFTER_ESCAPE})[0-9a-fA-F]{1,4}:)[0-9a-fA-F]{0,4}(?::[0-9a-fA-F]{0,4}){1,6}|(?<=(?<![0-9A-Za-z_:.]):)(?::[0-9a-fA-F]{0,4}){2,7})(?![0-9A-Za-z_:]|\.\d)`;
 
 export const networkEntries: CatalogueEntry[] = [
   {
