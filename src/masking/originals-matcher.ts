@@ -15,7 +15,7 @@
  * password, `backups` as a bucket) is also an ordinary word, and masking it everywhere would
  * turn every "master branch" the model reads into a surrogate.
  */
-import { isWordCode, tokenEndsAt, tokenStartsAt } from "./boundary.ts";
+import { isTokenCode, tokenEndsAt, tokenStartsAt } from "./boundary.ts";
 import type { Match } from "./types.ts";
 
 export interface KnownOriginal {
@@ -143,7 +143,7 @@ export class OriginalsMatcher {
     const last = text.length - HEAD;
     for (let i = 0; i <= last; i++) {
       const c0 = text.charCodeAt(i);
-      if (isWordCode(c0) && !tokenStartsAt(text, i)) continue;
+      if (isTokenCode(c0) && !tokenStartsAt(text, i)) continue;
       const c1 = text.charCodeAt(i + 1);
       const c2 = text.charCodeAt(i + 2);
       const bit = filterIndex(c0, c1, c2);
@@ -154,7 +154,7 @@ export class OriginalsMatcher {
         const end = i + length;
         if (end > text.length) continue;
         // The boundary first: it needs no slice, and rules out most lengths.
-        if (isWordCode(text.charCodeAt(end - 1)) && !tokenEndsAt(text, end)) continue;
+        if (isTokenCode(text.charCodeAt(end - 1)) && !tokenEndsAt(text, end)) continue;
         const candidate = bucket.byLength.get(length)!.get(text.slice(i, end));
         if (!candidate || candidate.generation <= since) continue;
         matches.push({ start: i, end, type: candidate.type, prefix: candidate.prefix, priority: MEMORY_PRIORITY });

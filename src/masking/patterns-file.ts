@@ -6,6 +6,7 @@
  * need to send the right run of characters to stall the proxy) is refused too: scslre finds
  * them by analysing the regex, not by timing it.
  */
+import { isSurrogatePrefix } from "./surrogate-grammar.ts";
 import { RegExpParser } from "@eslint-community/regexpp";
 import { Type } from "@sinclair/typebox";
 import { Value } from "@sinclair/typebox/value";
@@ -42,6 +43,9 @@ export function parsePatterns(json: string, source = "PATTERNS_FILE"): Catalogue
       pattern = new RegExp(entry.pattern, `g${entry.flags ?? ""}`);
     } catch {
       throw new Error(`${source} entry ${index} ("${entry.type}") has an invalid regular expression; fix its "pattern".`);
+    }
+    if (!isSurrogatePrefix(entry.prefix)) {
+      throw new Error(`${source} entry ${index} ("${entry.type}") has prefix "${entry.prefix}": give every segment between "_" a letter (e.g. CORP_HOST, not CORP_123) and at most 8 segments, or its surrogates cannot be read back.`);
     }
     if (pattern.test("")) throw new Error(`${source} entry ${index} ("${entry.type}") matches the empty string; make its "pattern" require at least one character.`);
     const slow = superLinearPart(pattern);

@@ -4,7 +4,8 @@
  * that more digits might extend) is held back until the next piece or the end decides it;
  * everything before it is emitted at once, so the first byte never waits for the whole answer.
  */
-import { TOKEN_START, tokenStartsAt } from "./boundary.ts";
+import { tokenStartsAt } from "./boundary.ts";
+import { rootAlternatives, surrogateSource } from "./surrogate-grammar.ts";
 import { decodedCharAt, partialEscapeLength } from "./json-string.ts";
 import { JsonStringTail, TextTail, type LeftContext, type RestorePolicy } from "./restore-policy.ts";
 
@@ -33,10 +34,10 @@ const MAX_HOLD = 80;
  * roots of user patterns' prefixes), with ASCII word boundaries on both sides.
  */
 export function surrogateSyntax(roots: readonly string[]): SurrogateSyntax {
-  const alternatives = [...new Set(roots)].sort((a, b) => b.length - a.length).join("|");
+  const alternatives = rootAlternatives(roots);
   // A surrogate starts a token as the scanner decides it (boundary.ts): after `_`, a JSON
   // escape such as `\n` in raw partial_json, or a URL-encoded separator (`arn%3Aaws%3A…`).
-  const pattern = new RegExp(`${TOKEN_START}(?:${alternatives})(?:_[A-Z0-9]+)*?_\\d{3,}(?![A-Za-z0-9_])`, "g");
+  const pattern = new RegExp(surrogateSource(roots), "g");
   const couldStart = (tail: string) =>
     /^[A-Z][A-Z0-9_]*$/.test(tail) && roots.some((root) => root.startsWith(tail) || tail.startsWith(`${root}_`));
 

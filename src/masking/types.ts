@@ -1,5 +1,5 @@
 /** The shapes shared by the catalogue, the scanner and the masker. */
-import { TOKEN_START } from "./boundary.ts";
+import { TOKEN_END, TOKEN_START } from "./boundary.ts";
 
 /** One value masked in a request: what it was, what it became, and its catalogue type. */
 export interface MaskedEntity {
@@ -109,7 +109,7 @@ export const SURROGATE_ROOTS = ["AWS", "SECRET", "IP", "LITERAL"] as const;
  */
 /** Where a token starts (see boundary.ts). */
 export const LEFT = TOKEN_START;
-export const RIGHT = "(?![A-Za-z0-9_])";
+export const RIGHT = TOKEN_END;
 
 /** Looks back `width` characters for a context word (case-insensitive). */
 export function contextBefore(text: string, index: number, pattern: RegExp, width = 48): boolean {

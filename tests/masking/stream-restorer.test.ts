@@ -21,6 +21,9 @@ describe("restoreText", () => {
     ["AWS_EC2_1000", "i-0fffffffffffffff0"],
     ["인스턴스AWS_EC2_001의", "인스턴스i-0a1b2c3d4e5f67890의"],
     ["unknown AWS_EC2_999 stays", "unknown AWS_EC2_999 stays"],
+    ["_ separates: backup_AWS_EC2_001_old", "_ separates: backup_i-0a1b2c3d4e5f67890_old"],
+    ["adjacent: AWS_EC2_001_AWS_ACCOUNT_002", "adjacent: i-0a1b2c3d4e5f67890_012345678901"],
+    ["the shortest reading: AWS_EC2_001_500", "the shortest reading: i-0a1b2c3d4e5f67890_500"],
     ["glued xAWS_EC2_001 and AWS_EC2_001x and AWS_EC2_0011 stay", "glued xAWS_EC2_001 and AWS_EC2_001x and AWS_EC2_0011 stay"],
     ["too short AWS_EC2_01 stays", "too short AWS_EC2_01 stays"],
   ])("%p", async (input, expected) => expect(await restoreText(input, syntax, resolve)).toBe(expected));
@@ -69,4 +72,20 @@ describe("StreamingRestorer", () => {
       }
     }
   });
+});
+
+describe("hostile runs of surrogate characters", () => {
+  test.each([
+    ["AWS_ repeated with no number", "AWS_".repeat(250_000)],
+    ["AWS_EC2_001_ repeated", "AWS_EC2_001_".repeat(85_000)],
+    ["long segments", `AWS_${"A".repeat(1_000_000)}_001`],
+    ["digits without end", `AWS_EC2_${"1".repeat(1_000_000)}`],
+  ])("%s (about 1 MB), then a surrogate: the restore ends, and restores exactly what is whole", async (_name, run) => {
+    // A regex that re-reads the run from every start does not only take long: JavaScriptCore
+    // gives up after a while and reports no match at all, so the surrogate after it would stay.
+    const text = `${run} AWS_EC2_001`;
+    const restored = await restoreText(text, syntax, resolve);
+    const expected = text.replace(/(?<![A-Za-z0-9])AWS_EC2_001(?![A-Za-z0-9])/g, "i-0a1b2c3d4e5f67890");
+    expect(restored === expected).toBe(true);
+  }, 10_000);
 });

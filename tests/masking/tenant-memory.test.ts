@@ -25,9 +25,9 @@ describe("OriginalsMatcher", () => {
     expect(spans(matcher, "pw:Hunter2Secret!x, again Hunter2Secret!xy")).toEqual(["Hunter2Secret!x"]);
   });
 
-  test("escapes and separators are boundaries: JSON escapes, \\u, %XX; _ is not", () => {
-    const text = String.raw`{"log":"line1\n210987654321\tdeploy-prod\"x\u0022deploy-prod"} %2Fdeploy-prod backup_deploy-prod`;
-    expect(spans(matcher, text)).toEqual(["210987654321", "deploy-prod", "deploy-prod", "deploy-prod"]);
+  test("escapes and separators are boundaries: JSON escapes, \\u, %XX, _", () => {
+    const text = String.raw`{"log":"line1\n210987654321\tdeploy-prod\"x\u0022deploy-prod"} %2Fdeploy-prod backup_deploy-prod_old xdeploy-prod`;
+    expect(spans(matcher, text)).toEqual(["210987654321", "deploy-prod", "deploy-prod", "deploy-prod", "deploy-prod"]);
   });
 
   test("find(text, since) reports only what was added after `since`; stamps of another matcher count for nothing", () => {
@@ -132,5 +132,13 @@ describe("#3: values right after an escape are detected", async () => {
     const text = String.raw`[\u002252.148.48.14\u0022, \u00222a01:db8:85a3::8a2e:370:7334\u0022]`;
     const [masked] = (await masker.maskTexts("t", [text])).masked;
     expect(masked).toBe(String.raw`[\u0022IP_V4_001\u0022, \u0022IP_V6_001\u0022]`);
+  });
+
+  test("_ is a boundary: values glued to names by _ are masked, and adjacent values stay apart", async () => {
+    const text = "backup_i-07e1a2b3c4d5e6f70 snap_i-07e1a2b3c4d5e6f70_i-0ffffffffffffffff key_AKIAIOSFODNN7EXAMPLE_old";
+    const [masked] = (await masker.maskTexts("u", [text])).masked;
+    expect(masked).toBe("backup_AWS_EC2_001 snap_AWS_EC2_001_AWS_EC2_002 key_AWS_ACCESS_KEY_001_old");
+    const restored = await masker.unmaskTexts("u", [masked!]);
+    expect(restored.texts).toEqual([text]);
   });
 });

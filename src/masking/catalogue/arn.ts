@@ -25,8 +25,18 @@ const ACCOUNT_PRIORITY = 10;
 /** Surrogate prefix for a resource name: AWS_<SERVICE>_<TYPE>, e.g. AWS_IAM_ROLE. */
 function resourcePrefix(service: string, resourceType: string | undefined): string {
   if (service === "s3") return "AWS_S3_BUCKET";
-  const clean = (s: string) => s.toUpperCase().replace(/[^A-Z0-9]+/g, "_").replace(/^_|_$/g, "");
-  return `AWS_${clean(service)}_${resourceType ? clean(resourceType) : "RESOURCE"}`.slice(0, 48).replace(/_$/, "");
+  // Segments of capitals and digits, each with a letter (surrogate-grammar.ts): `123` → `N123`.
+  const clean = (s: string) =>
+    s
+      .toUpperCase()
+      .replace(/[^A-Z0-9]+/g, "_")
+      .replace(/^_|_$/g, "")
+      .split("_")
+      .map((segment) => (/[A-Z]/.test(segment) ? segment : `N${segment}`))
+      .join("_");
+  const segments = `AWS_${clean(service)}_${resourceType ? clean(resourceType) : "RESOURCE"}`.split("_").slice(0, 6);
+  while (segments.length > 2 && segments.join("_").length > 48) segments.pop();
+  return segments.join("_");
 }
 
 /** Where the resource's own name starts and ends inside the resource field, and its type. */

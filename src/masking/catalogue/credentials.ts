@@ -1,5 +1,5 @@
 /** AWS credentials and account IDs. */
-import { AFTER_ESCAPE, TOKEN_START } from "../boundary.ts";
+import { AFTER_ESCAPE, TOKEN_END, TOKEN_START } from "../boundary.ts";
 import { contextBefore, type CatalogueEntry } from "../types.ts";
 import { AMAZONAWS, SECRET, TOKEN } from "./triggers.ts";
 
@@ -91,7 +91,7 @@ export const credentialEntries: CatalogueEntry[] = [
     type: "aws_account_id",
     prefix: "AWS_ACCOUNT",
     priority: 12,
-    pattern: new RegExp(String.raw`${TOKEN_START}\d{12}(?![0-9A-Za-z_])`, "g"),
+    pattern: new RegExp(String.raw`${TOKEN_START}\d{12}${TOKEN_END}`, "g"),
     validate: (_value, text, index) => contextBefore(text, index, ACCOUNT_CONTEXT),
   },
   {

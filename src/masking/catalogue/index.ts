@@ -1,5 +1,6 @@
 /** The built-in catalogue: every type the proxy masks, assembled for one ARN mode. */
 import { TOKEN_START } from "../boundary.ts";
+import { surrogateSource } from "../surrogate-grammar.ts";
 import { SURROGATE_ROOTS, type CatalogueEntry } from "../types.ts";
 import { arnEntries } from "./arn.ts";
 import { credentialEntries } from "./credentials.ts";
@@ -13,19 +14,14 @@ import { secretEntries } from "./secrets.ts";
  * as a type of its own, so it comes back exactly as typed and never as someone's instance ID.
  */
 export function literalSurrogateEntry(roots: readonly string[]): CatalogueEntry {
-  const root = `(?:${roots.join("|")})_`;
   return {
     type: "literal_surrogate",
     prefix: "LITERAL",
     priority: 0,
     // At the `_` after the root, and the root and the boundary before it are read back from there.
     triggers: roots.map((r) => ({ chars: "_", when: `(?<=${TOKEN_START}${r}_)(?=[A-Z0-9])`, back: [r.length] })),
-    // Starts at the root; the boundary before it is a lookbehind. After the root: words of
-    // capitals and digits joined by single `_`, the last one three digits or more, i.e. the
-    // whole run of `[A-Z0-9_]` with no `__` that ends in `_` and digits. Written as one
-    // character-class run and lookarounds rather than `(?:[A-Z0-9]+_)*\d{3,}`: JavaScriptCore
-    // backtracks a loop of groups over a long run (`AWS_A_A_A_…`) a hundred times slower.
-    pattern: new RegExp(`${root}(?<=${TOKEN_START}${root})(?=[A-Z0-9])(?![A-Z0-9_]*__)[A-Z0-9_]*(?![A-Za-z0-9_])(?<=_\\d{3,})`, "g"),
+    // Exactly what the restorers read as a surrogate (surrogate-grammar.ts).
+    pattern: new RegExp(surrogateSource(roots), "g"),
   };
 }
 
