@@ -1,10 +1,16 @@
 /**
  * `proxy mask` / `proxy unmask`: stdin → stdout with the configured store, so a second run in
- * a new process gives the same surrogates. `--jsonl` reads `{"id","text"}` lines and writes
- * `{"id","masked"}` (or `{"id","text"}` for unmask). On any failure nothing partial is printed.
+ * a new process gives the same surrogates. `mask` masks as /v1/messages masks a request's
+ * content (the tenant memory, the guard and its repair), so it previews what would leave.
+ * `--jsonl` reads `{"id","text"}` lines and writes `{"id","masked"}` (or `{"id","text"}` for
+ * unmask, which also reads `{"id","masked"}`: the two pipe into each other). On any failure
+ * nothing partial is printed.
  */
 import { formatProblems, loadConfig } from "../config.ts";
 import { createCore } from "../core.ts";
+import { createLogger } from "../log.ts";
+import { RequestMasker } from "../proxy/request-masker.ts";
+import { ThinkingCache } from "../proxy/thinking-cache.ts";
 
 interface Options {
   jsonl: boolean;
@@ -26,11 +32,12 @@ export async function maskCommand(direction: "mask" | "unmask", env: Record<stri
     return 1;
   }
   try {
-    const records = options.jsonl ? parseJsonl(input) : [{ id: undefined, text: input }];
+    const records = options.jsonl ? parseJsonl(input, direction === "mask" ? ["text"] : ["masked", "text"]) : [{ id: undefined, text: input }];
     const texts = records.map((record) => record.text);
+    const logger = createLogger("warn", (line) => process.stderr.write(line));
     const out =
       direction === "mask"
-        ? (await core.masker.maskTexts(options.tenant, texts)).masked
+        ? (await new RequestMasker({ masker: core.masker, thinking: new ThinkingCache(), logger }).maskLooseTexts(options.tenant, texts)).masked
         : (await core.masker.unmaskTexts(options.tenant, texts)).texts;
     const field = direction === "mask" ? "masked" : "text";
     process.stdout.write(
@@ -54,7 +61,9 @@ class InputError extends Error {
   override name = "InputError";
 }
 
-function parseJsonl(input: string): { id: unknown; text: string }[] {
+/** `{"id", FIELD}` lines, FIELD the first of `fields` the line has. */
+function parseJsonl(input: string, fields: readonly string[]): { id: unknown; text: string }[] {
+  const wanted = fields.map((field) => `"${field}"`).join(" or ");
   return input
     .split("\n")
     .map((line, index) => ({ line: line.trim(), index }))
@@ -64,10 +73,11 @@ function parseJsonl(input: string): { id: unknown; text: string }[] {
       try {
         record = JSON.parse(line);
       } catch {
-        throw new InputError(`line ${index + 1} is not JSON; expected {"id": …, "text": "…"}`);
+        throw new InputError(`line ${index + 1} is not JSON; expected {"id": …, ${fields.map((field) => `"${field}": "…"`).join(" or ")}}`);
       }
-      const { id, text } = (record ?? {}) as { id?: unknown; text?: unknown };
-      if (typeof text !== "string") throw new InputError(`line ${index + 1} has no string "text" field`);
-      return { id, text };
+      const fieldsOf = (record ?? {}) as Record<string, unknown>;
+      const text = fields.map((field) => fieldsOf[field]).find((value) => value !== undefined);
+      if (typeof text !== "string") throw new InputError(`line ${index + 1} has no string ${wanted} field`);
+      return { id: fieldsOf.id, text };
     });
 }

@@ -76,6 +76,11 @@ export class MessagesService {
     return { response: await this.forward(tenant, request, path, masked, stats), stats };
   }
 
+  /** Masks loose texts as one request's content would be (see RequestMasker.maskLooseTexts). */
+  maskLooseTexts(tenant: string, texts: readonly string[]): Promise<{ masked: string[]; entities: MaskedEntity[] }> {
+    return this.requests.maskLooseTexts(tenant, texts);
+  }
+
   /** Forwards a masked body and returns the client's response, restored. */
   private async forward(tenant: string, request: Request, path: string, masked: MaskedRequest, stats: CallStats): Promise<Response> {
     const controller = new AbortController();

@@ -86,6 +86,16 @@ export class RequestMasker {
     return { body: Buffer.from(text), entities };
   }
 
+  /**
+   * Masks loose texts exactly as the content of one request (the tenant memory, the guard and
+   * its repair included): `/v1/mask` and `proxy mask` preview what would leave.
+   */
+  async maskLooseTexts(tenant: string, texts: readonly string[]): Promise<{ masked: string[]; entities: MaskedEntity[] }> {
+    const messages = texts.map((content) => ({ role: "user", content }));
+    const { entities } = await this.maskRequest(tenant, { messages });
+    return { masked: messages.map((message) => message.content), entities };
+  }
+
   /** Parses and masks the pieces the history could not reuse (one store round trip for all). */
   private async maskNewPieces(tenant: string, pieces: NewPiece[], memory: OriginalsMatcher | undefined): Promise<MaskedNewPiece[] | undefined> {
     const parsed: { value: unknown; slots: Slot[] }[] = [];

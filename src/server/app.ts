@@ -36,7 +36,7 @@ export interface AppDeps {
 
 export interface AppServices {
   messages: MessagesService;
-  masker: Pick<Masker, "maskTexts" | "unmaskTexts">;
+  masker: Pick<Masker, "unmaskTexts">;
   runner: RunnerService;
   metrics: Metrics;
 }
@@ -107,7 +107,7 @@ function authenticatedRoutes(auth: ReturnType<typeof authPlugin>, deps: AppDeps)
   const services = deps.services;
   if (!services) return routes;
   const messages = messagesHandlers(services.messages, deps.maxBodyBytes);
-  const mask = maskHandlers(services.masker, deps.maxBodyBytes);
+  const mask = maskHandlers(services.messages, services.masker, deps.maxBodyBytes);
   const runner = runnerHandlers(services.runner, deps.maxBodyBytes);
   return routes
     .get("/metrics", () => services.metrics.render())

@@ -27,10 +27,34 @@ test("--jsonl masks a batch of records and keeps their ids", async () => {
   const result = await cli(["mask", "--jsonl"], env, input);
   expect(result.exitCode).toBe(0);
   expect(result.stdout).toBe('{"id":1,"masked":"AWS_VPC_001"}\n{"id":"b","masked":"no secrets here"}\n{"id":null,"masked":"AWS_SG_001 and AWS_VPC_001"}\n');
-  const back = await cli(["unmask", "--jsonl"], env, '{"id":7,"text":"AWS_SG_001"}\n');
-  expect(back.stdout).toBe('{"id":7,"text":"sg-0123abcd"}\n');
+  const back = await cli(["unmask", "--jsonl"], env, '{"id":7,"text":"AWS_SG_001"}\n{"id":8,"masked":"AWS_VPC_001"}\n');
+  expect(back.stdout).toBe('{"id":7,"text":"sg-0123abcd"}\n{"id":8,"text":"vpc-0a1b2c3d"}\n');
+  expect((await cli(["unmask", "--jsonl"], env, '{"id":1}\n')).stderr).toBe('proxy unmask: line 1 has no string "masked" or "text" field\n');
   const bad = await cli(["mask", "--jsonl"], env, '{"id":1}\n');
   expect(bad).toEqual({ exitCode: 1, stdout: "", stderr: 'proxy mask: line 1 has no string "text" field\n' });
+});
+
+test("mask --jsonl | unmask --jsonl gives back every record as it was, and unmask's output masks again to the same", async () => {
+  const env = { DATA_DIR: tempDir() };
+  const records = [
+    { id: 1, text: "password=tulips on i-0a1b2c3d4e5f67890\n" },
+    { id: "two", text: 'key AKIAIOSFODNN7EXAMPLE "quoted" 한글' },
+    { id: 3, text: "typed AWS_EC2_001 stays typed" },
+  ];
+  const input = records.map((record) => JSON.stringify(record)).join("\n");
+  const masked = await cli(["mask", "--jsonl"], env, input);
+  expect(masked.exitCode).toBe(0);
+  const back = await cli(["unmask", "--jsonl"], env, masked.stdout);
+  expect(back.stdout).toBe(records.map((record) => `${JSON.stringify(record)}\n`).join(""));
+  expect((await cli(["mask", "--jsonl"], env, back.stdout)).stdout).toBe(masked.stdout);
+});
+
+test("mask previews /v1/messages: an original known from an earlier run (the tenant memory) and a repeat the catalogue misses are masked", async () => {
+  const env = { DATA_DIR: tempDir() };
+  expect((await cli(["mask"], env, "password: Tr0ub4dor&3x\n")).stdout).toBe("password: SECRET_VALUE_001\n");
+  // No context here: only the memory knows it. Within one text, the guard's repair finds the second mention.
+  expect((await cli(["mask"], env, "it was Tr0ub4dor&3x")).stdout).toBe("it was SECRET_VALUE_001");
+  expect((await cli(["mask"], { DATA_DIR: tempDir() }, "password: Zq9!longpass then Zq9!longpass")).stdout).toBe("password: SECRET_VALUE_001 then SECRET_VALUE_001");
 });
 
 test("with the store unreachable it prints nothing and exits 1", async () => {

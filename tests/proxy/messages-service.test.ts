@@ -556,6 +556,19 @@ describe("#8: surrogates right after an escape are restored, streamed or not", (
   });
 });
 
+describe("/v1/mask previews what /v1/messages sends", () => {
+  test("a repeat the catalogue misses is masked by the guard's repair, as in a request", async () => {
+    const response = await fetch(`${proxy.url}/v1/mask`, {
+      method: "POST",
+      headers: { "x-api-key": proxy.key, "content-type": "application/json" },
+      body: JSON.stringify({ text: "password: Vx7!preview-pass and later Vx7!preview-pass" }),
+    });
+    const { text, entities } = (await response.json()) as { text: string; entities: { type: string; surrogate: string }[] };
+    expect(entities).toHaveLength(1);
+    expect(text).toBe(`password: ${entities[0]!.surrogate} and later ${entities[0]!.surrogate}`);
+  });
+});
+
 describe("#6: literals are decided on the original text", () => {
   test("a typed surrogate and the real value it stands for, in one request: each goes upstream as its own surrogate and comes back exactly as sent", async () => {
     const real = "i-0d6e5f4a3b2c1d0e9";
