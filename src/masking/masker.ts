@@ -19,6 +19,11 @@ export interface MaskResult {
   entities: MaskedEntity[];
   /** For each text, the indexes (into `entities`) of the values it contained. */
   perText: number[][];
+  /**
+   * By type, how many values only the tenant memory found (the catalogue found nothing there):
+   * what the catalogue misses, for /metrics.
+   */
+  memoryHits: Record<string, number>;
 }
 
 export interface UnmaskResult {
@@ -73,7 +78,10 @@ export class Masker {
    */
   async maskTexts(tenant: string, texts: readonly string[], memory?: OriginalsMatcher): Promise<MaskResult> {
     const known = memory ?? (await this.memoryOf(tenant));
-    const matches = texts.map((text) => this.scanner.scan(text, known?.find(text)));
+    const memoryOnly: Match[] = [];
+    const matches = texts.map((text) => this.scanner.scan(text, known?.find(text), memoryOnly));
+    const memoryHits: Record<string, number> = {};
+    for (const match of memoryOnly) memoryHits[match.type] = (memoryHits[match.type] ?? 0) + 1;
     const items: MaskItem[] = [];
     const indexByOriginal = new Map<string, number>();
     const perText = matches.map((list, t) => {
@@ -90,10 +98,10 @@ export class Masker {
       }
       return [...indexes];
     });
-    if (items.length === 0) return { masked: [...texts], entities: [], perText };
+    if (items.length === 0) return { masked: [...texts], entities: [], perText, memoryHits };
     const surrogates = await this.store.getOrCreate(tenant, items);
     const masked = texts.map((text, t) => replaceMatches(text, matches[t]!, (original) => surrogates[indexByOriginal.get(original)!]!));
-    return { masked, entities: items.map((item, i) => ({ type: item.type, surrogate: surrogates[i]!, original: item.original })), perText };
+    return { masked, entities: items.map((item, i) => ({ type: item.type, surrogate: surrogates[i]!, original: item.original })), perText, memoryHits };
   }
 
   async unmaskTexts(tenant: string, texts: readonly string[]): Promise<UnmaskResult> {
@@ -116,10 +124,13 @@ export class Masker {
     };
   }
 
-  /** The catalogue type a surrogate's prefix belongs to (ARN resource prefixes are dynamic). */
+  /**
+   * The catalogue type a surrogate's prefix belongs to. ARN resource prefixes are built from
+   * the ARN (`AWS_IAM_ROLE`), and so are their types (`arn_iam_role`, see catalogue/arn.ts).
+   */
   typeOf(surrogate: string): string {
     const prefix = surrogate.replace(/_\d+$/, "");
-    return this.typeByPrefix.get(prefix) ?? prefix.toLowerCase();
+    return this.typeByPrefix.get(prefix) ?? prefix.toLowerCase().replace(/^aws_/, "arn_");
   }
 }
 

@@ -72,9 +72,10 @@ export class Scanner {
 
   /**
    * Non-overlapping matches in text order; composite matches are replaced by their parts.
-   * `known` are matches found otherwise (the tenant memory's), resolved with the catalogue's.
+   * `known` are matches found otherwise (the tenant memory's), resolved with the catalogue's;
+   * those kept where the catalogue found nothing of the same span are added to `knownOnly`.
    */
-  scan(text: string, known: readonly Match[] = []): Match[] {
+  scan(text: string, known: readonly Match[] = [], knownOnly?: Match[]): Match[] {
     const candidates: Candidate[] = [...known];
     for (const entry of this.wholeText) {
       if (entry.hints && !entry.hints.some((hint) => text.includes(hint))) continue;
@@ -97,7 +98,11 @@ export class Scanner {
         if (starts[index]!.length > 0) runAt(triggered, sortedUnique(starts[index]!), text, candidates);
       });
     }
-    return resolveOverlaps(candidates);
+    // Before resolving: it sorts the candidates in place.
+    const catalogue = knownOnly && known.length > 0 ? candidates.slice(known.length) : undefined;
+    const matches = resolveOverlaps(candidates);
+    if (catalogue) collectKnownOnly(matches, known, catalogue, knownOnly!);
+    return matches;
   }
 
   /** For each triggered entry, the starts its triggers point to (unsorted, maybe repeated). */
@@ -200,6 +205,15 @@ function addCandidate(candidates: Candidate[], entry: CatalogueEntry, m: RegExpE
 }
 
 /** Greedy by preference; an interval is kept if it overlaps nothing kept before it. */
+/** The kept `known` matches that no catalogue candidate found with the same span. */
+function collectKnownOnly(matches: readonly Match[], known: readonly Match[], catalogue: readonly Candidate[], out: Match[]): void {
+  const isKnown = new Set(known);
+  const kept = matches.filter((match) => isKnown.has(match));
+  if (kept.length === 0) return;
+  const spans = new Set(catalogue.flatMap((candidate) => [candidate, ...(candidate.parts ?? [])]).map((c) => `${c.start}:${c.end}`));
+  for (const match of kept) if (!spans.has(`${match.start}:${match.end}`)) out.push(match);
+}
+
 function resolveOverlaps(candidates: Candidate[]): Match[] {
   if (candidates.length === 0) return [];
   candidates.sort(

@@ -18,7 +18,11 @@ import type { ThinkingCache } from "./thinking-cache.ts";
 type Json = Record<string, unknown>;
 
 export interface TextMasker {
-  maskTexts(tenant: string, texts: string[], memory?: OriginalsMatcher): Promise<{ masked: string[]; entities: MaskedEntity[]; perText: number[][] }>;
+  maskTexts(
+    tenant: string,
+    texts: string[],
+    memory?: OriginalsMatcher,
+  ): Promise<{ masked: string[]; entities: MaskedEntity[]; perText: number[][]; memoryHits?: Record<string, number> }>;
   /** The tenant's memory of originals, read once per request (see masking/tenant-memory.ts). */
   memoryOf(tenant: string): Promise<OriginalsMatcher | undefined>;
 }
@@ -31,6 +35,18 @@ export interface RequestMaskerDeps {
   /** Recent bodies per tenant, whose pieces a re-sent conversation reuses. */
   history?: BodyHistory;
   logger: Logger;
+  /** Told, by type, what the memory and the guard caught (for /metrics: the catalogue's gaps). */
+  observer?: MaskingObserver;
+}
+
+/** Counts by type only: never a value. */
+export interface MaskingObserver {
+  /** Values only the tenant memory found. */
+  memoryHits(counts: Record<string, number>): void;
+  /** Originals the egress guard found unmasked and replaced. */
+  guardRepaired(types: string[]): void;
+  /** Originals the guard could not mask: the request was refused. */
+  guardRefused(types: string[]): void;
 }
 
 export interface MaskedRequest {
@@ -75,12 +91,16 @@ export class RequestMasker {
       // (a password quoted in prose): replace it there too, as a whole token, then check again.
       for (const slot of slots) slot.set(finder.repair(slot.get()));
       text = JSON.stringify(body);
+      const found = leaks;
       leaks = finder.leaks(text);
+      const repaired = found.filter((leak) => !leaks.includes(leak));
+      if (repaired.length > 0) this.deps.observer?.guardRepaired(repaired.map((leak) => leak.type));
     }
     if (leaks.length > 0) {
       // An ARN part's type is built from the ARN's own service and resource type (user text): logged as `arn_resource`.
       const types = new Set(leaks.map((leak) => (leak.type.startsWith("arn_") ? "arn_resource" : leak.type)));
       this.deps.logger.error("egress guard refused a request", { types: [...types] });
+      this.deps.observer?.guardRefused(leaks.map((leak) => leak.type));
       throw egressRefused();
     }
     return { body: Buffer.from(text), entities };
@@ -161,6 +181,7 @@ export class RequestMasker {
       const texts = uncached.map((i) => slots[i]!.get());
       const stamp = memory?.stamp();
       const result = await this.deps.masker.maskTexts(tenant, texts, memory);
+      if (result.memoryHits && Object.keys(result.memoryHits).length > 0) this.deps.observer?.memoryHits(result.memoryHits);
       uncached.forEach((slotIndex, i) => {
         const own = result.perText[i]!.map((index) => result.entities[index]!);
         slots[slotIndex]!.set(result.masked[i]!);

@@ -65,6 +65,24 @@ export class Metrics {
     help: "Surrogate-like strings in answers that the tenant does not have (the model invented them)",
     registers: [this.registry],
   });
+  readonly memoryHits = new Counter({
+    name: "cmp_memory_hits_total",
+    help: "Values masked only because the tenant memory knew them (the catalogue missed them there), by type",
+    labelNames: ["type"] as const,
+    registers: [this.registry],
+  });
+  readonly guardRepairs = new Counter({
+    name: "cmp_guard_repairs_total",
+    help: "Originals the egress guard found unmasked in a request and replaced, by type",
+    labelNames: ["type"] as const,
+    registers: [this.registry],
+  });
+  readonly guardRefusals = new Counter({
+    name: "cmp_guard_refusals_total",
+    help: "Originals the egress guard could not mask (the request was refused), by type",
+    labelNames: ["type"] as const,
+    registers: [this.registry],
+  });
   readonly storeLatency = new Histogram({
     name: "cmp_store_latency_seconds",
     help: "Mapping store call latency",
@@ -95,6 +113,19 @@ export class Metrics {
     if (this.knownTypes.has(type)) return type;
     return type.startsWith("arn_") ? ARN_RESOURCE_LABEL : OTHER_TYPE_LABEL;
   }
+
+  /** What the request masker reports, counted by type label. */
+  readonly maskingObserver = {
+    memoryHits: (counts: Record<string, number>) => {
+      for (const [type, count] of Object.entries(counts)) this.memoryHits.inc({ type: this.entityTypeLabel(type) }, count);
+    },
+    guardRepaired: (types: string[]) => {
+      for (const type of types) this.guardRepairs.inc({ type: this.entityTypeLabel(type) });
+    },
+    guardRefused: (types: string[]) => {
+      for (const type of types) this.guardRefusals.inc({ type: this.entityTypeLabel(type) });
+    },
+  };
 
   /** Reads the live count at scrape time from whatever `runnerCount` is set to. */
   runnerCount: () => number = () => 0;

@@ -48,6 +48,7 @@ export async function createServices(config: Config, logger: Logger, proxyUrl: (
     history: new BodyHistory({ maxBytes: 48 * 1024 * 1024, maxAgeMs: trustMs }),
     maskedTexts: new MaskedTextCache({ maxChars: 8 * 1024 * 1024, maxAgeMs: trustMs }),
     logger,
+    observer: metrics.maskingObserver,
   });
   const childHome = join(config.dataDir, "claude-home");
   mkdirSync(childHome, { recursive: true, mode: 0o700 });

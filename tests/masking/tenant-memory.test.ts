@@ -93,6 +93,12 @@ describe("tenant memory over a shared store", async () => {
     // Restored text, written again by the model into a subagent's prompt: no context left.
     const seeded = await processB.maskTexts("t1", ["Use deploy-prod in 210987654321 with Hunter2Secret!x."]);
     expect(seeded.masked).toEqual(["Use AWS_IAM_ROLE_001 in AWS_ACCOUNT_001 with SECRET_VALUE_001."]);
+    // What only the memory found, by type (the catalogue's gaps, for /metrics).
+    expect(seeded.memoryHits).toEqual({ arn_iam_role: 1, aws_account_id: 1, assigned_secret: 1 });
+    // Where the catalogue finds a value too, the memory's finding is no gap.
+    const inContext = await processB.maskTexts("t1", ["password=Hunter2Secret!x and again Hunter2Secret!x"]);
+    expect(inContext.masked).toEqual(["password=SECRET_VALUE_001 and again SECRET_VALUE_001"]);
+    expect(inContext.memoryHits).toEqual({ assigned_secret: 1 });
     // Other tenants know nothing of it.
     expect((await processB.maskTexts("t2", ["Use deploy-prod with Hunter2Secret!x."])).masked).toEqual(["Use deploy-prod with Hunter2Secret!x."]);
   });

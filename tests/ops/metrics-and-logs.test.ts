@@ -92,3 +92,29 @@ test("counters after a known sequence; no secret in logs, metrics, store file or
   for (const secret of Object.values(SECRETS)) expect(everything).not.toContain(secret);
   expect(upstream.requests.map((r) => r.bodyText).join("\n")).not.toContain(SECRETS.instance);
 }, 30_000);
+
+test("memory hits, guard repairs and guard refusals are counted by type, with no value in /metrics", async () => {
+  const password = "Mem0ry-Hit-Pass-1";
+  const instance = "i-0feedfacecafe9999";
+  const proxy = await startProxy({ env: { DATA_DIR: tempDir(), ANTHROPIC_API_KEY: "sk-ant-test-0000000000", ANTHROPIC_UPSTREAM_URL: upstream.url, PROXY_API_KEYS: `ops:${KEY}` } });
+  try {
+    const send = (body: unknown) =>
+      fetch(`${proxy.url}/v1/messages`, { method: "POST", headers: { "x-api-key": KEY, "content-type": "application/json" }, body: JSON.stringify(body) });
+    upstream.script(respond.message({ content: [{ type: "text", text: "ok" }] }), respond.message({ content: [{ type: "text", text: "ok" }] }));
+    // Found by context, and repeated without it in the same request: the guard repairs the repeat.
+    expect((await send({ model: "m", max_tokens: 5, messages: [{ role: "user", content: `DB_PASSWORD=${password}\nIs "${password}" strong?` }] })).status).toBe(200);
+    // A new conversation without the context: only the tenant memory knows it.
+    expect((await send({ model: "m", max_tokens: 5, messages: [{ role: "user", content: `remember ${password}?` }] })).status).toBe(200);
+    // Copied into a field the proxy never masks: refused.
+    expect((await send({ model: `m-${instance}`, max_tokens: 5, messages: [{ role: "user", content: `about ${instance}` }] })).status).toBe(500);
+    const metrics = await (await fetch(`${proxy.url}/metrics`, { headers: { "x-api-key": KEY } })).text();
+    expect(metric(metrics, 'cmp_guard_repairs_total{type="assigned_secret"}')).toBe(1);
+    expect(metric(metrics, 'cmp_memory_hits_total{type="assigned_secret"}')).toBe(1);
+    expect(metric(metrics, 'cmp_guard_refusals_total{type="ec2_instance"}')).toBe(1);
+    expect(metrics).not.toContain('cmp_guard_repairs_total{type="ec2_instance"}');
+    expect(metrics).not.toContain(password);
+    expect(metrics).not.toContain(instance);
+  } finally {
+    await proxy.stop();
+  }
+}, 30_000);
