@@ -24,6 +24,8 @@ export async function runClaude(options: {
   cwd?: string;
   timeoutMs?: number;
   retries?: number;
+  /** More environment for the CLI (e.g. ENABLE_TOOL_SEARCH). */
+  env?: Record<string, string>;
 }): Promise<ClaudeRun> {
   const home = tempDir("cmp-claude-home-");
   mkdirSync(join(home, ".claude"), { recursive: true });
@@ -40,6 +42,7 @@ export async function runClaude(options: {
       CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: "1",
       CLAUDE_CODE_MAX_RETRIES: String(options.retries ?? 0),
       ...options.auth,
+      ...options.env,
     },
     stdin: "ignore",
     stdout: "pipe",
