@@ -8,6 +8,7 @@ import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { benchAdversarial } from "./bench/adversarial.ts";
 import { benchHealthUnderLoad } from "./bench/health-under-load.ts";
+import { benchMemory } from "./bench/memory.ts";
 import { benchScanner } from "./bench/scanner.ts";
 import { benchStore } from "./bench/store.ts";
 import { chatRequest, claudeCodeRequest } from "./bench/workloads.ts";
@@ -192,6 +193,7 @@ async function main() {
 const scanner = benchScanner();
 const adversarial = benchAdversarial();
 const store = await benchStore();
+const memory = benchMemory();
 const { proxySections, summary } = await main();
 const cpu = cpus()[0]?.model ?? "unknown CPU";
 const verdict = (holds: boolean) => (holds ? "holds" : "**does not hold**");
@@ -231,6 +233,10 @@ const report = [
   "## Mapping store: getOrCreate for 50 new + 500 known originals (one call = one round trip)",
   "",
   store,
+  "",
+  "## Tenant memory: known originals found in a request (one core)",
+  "",
+  memory,
   "",
   proxySections,
 ].join("\n");

@@ -76,6 +76,13 @@ const filterIndex = (c0: number, c1: number, c2: number) => ((c0 * 961 + c1 * 31
 export class OriginalsMatcher {
   private readonly byHead = new Map<number, HeadBucket>();
   private readonly filter = new Uint32Array((FILTER_MASK + 1) / 32);
+  /**
+   * The first two characters of every known text, when both are ASCII: one array read rules
+   * out almost every position of ordinary text before its boundary is even checked.
+   */
+  private readonly asciiPairs = new Uint8Array(128 * 128);
+  /** Whether some known text starts with a character pair outside ASCII. */
+  private otherPairs = false;
   private readonly known = new Set<string>();
   /** Grows by one with each text added. */
   generation = 0;
@@ -118,6 +125,8 @@ export class OriginalsMatcher {
     sameLength.set(text, { text, type, prefix, generation: ++this.generation });
     const bit = filterIndex(c0, c1, c2);
     this.filter[bit >>> 5]! |= 1 << (bit & 31);
+    if (c0 < 128 && c1 < 128) this.asciiPairs[(c0 << 7) | c1] = 1;
+    else this.otherPairs = true;
     return true;
   }
 
@@ -143,8 +152,9 @@ export class OriginalsMatcher {
     const last = text.length - HEAD;
     for (let i = 0; i <= last; i++) {
       const c0 = text.charCodeAt(i);
-      if (isTokenCode(c0) && !tokenStartsAt(text, i)) continue;
       const c1 = text.charCodeAt(i + 1);
+      if (c0 < 128 && c1 < 128 ? this.asciiPairs[(c0 << 7) | c1] === 0 : !this.otherPairs) continue;
+      if (isTokenCode(c0) && !tokenStartsAt(text, i)) continue;
       const c2 = text.charCodeAt(i + 2);
       const bit = filterIndex(c0, c1, c2);
       if ((this.filter[bit >>> 5]! & (1 << (bit & 31))) === 0) continue;

@@ -25,6 +25,17 @@ describe("OriginalsMatcher", () => {
     expect(spans(matcher, "pw:Hunter2Secret!x, again Hunter2Secret!xy")).toEqual(["Hunter2Secret!x"]);
   });
 
+  test("texts starting with characters outside ASCII are found too", () => {
+    const other = new OriginalsMatcher();
+    other.add("비밀번호-2024-x", "assigned_secret", "SECRET_VALUE");
+    other.add("é-secret-value", "assigned_secret", "SECRET_VALUE");
+    other.add("x비밀-value", "assigned_secret", "SECRET_VALUE");
+    expect(spans(other, "pw 비밀번호-2024-x, é-secret-value (x비밀-value)")).toEqual(["비밀번호-2024-x", "é-secret-value", "x비밀-value"]);
+    const asciiOnly = new OriginalsMatcher();
+    asciiOnly.add("deploy-prod", "iam_role", "AWS_IAM_ROLE");
+    expect(spans(asciiOnly, "비밀 deploy-prod é")).toEqual(["deploy-prod"]);
+  });
+
   test("escapes and separators are boundaries: JSON escapes, \\u, %XX, _", () => {
     const text = String.raw`{"log":"line1\n210987654321\tdeploy-prod\"x\u0022deploy-prod"} %2Fdeploy-prod backup_deploy-prod_old xdeploy-prod`;
     expect(spans(matcher, text)).toEqual(["210987654321", "deploy-prod", "deploy-prod", "deploy-prod", "deploy-prod"]);
