@@ -70,6 +70,58 @@ export function isMemorable(original: string): boolean {
   return true;
 }
 
+/** Up to this many originals learned since a text was checked, each is searched for natively. */
+const FEW_NEW = 32;
+
+/**
+ * Whether `form` stands as a token in `text` (a string, or UTF-8 bytes, searched for
+ * `formBytes` when given): a native search, then
+ * the boundaries around each hit, read from a few characters on either side (boundaries are
+ * ASCII, and an escape before a token is at most six characters).
+ */
+export function standsAsToken(text: string | Buffer, form: string, formBytes?: Buffer): boolean {
+  const needle = typeof text === "string" ? form : (formBytes ?? Buffer.from(form));
+  const formLength = needle.length;
+  const checkStart = isTokenCode(form.charCodeAt(0));
+  const checkEnd = isTokenCode(form.charCodeAt(form.length - 1));
+  // Overloads differ by the needle's kind; the union is searched the same way.
+  const indexOf = (from: number) => (typeof text === "string" ? text.indexOf(needle as string, from) : text.indexOf(needle as Buffer, from));
+  for (let at = indexOf(0); at !== -1; at = indexOf(at + 1)) {
+    const end = at + formLength;
+    const before = typeof text === "string" ? text.slice(Math.max(0, at - 6), at) : text.toString("latin1", Math.max(0, at - 6), at);
+    const after = typeof text === "string" ? text.slice(end, end + 1) : text.toString("latin1", end, end + 1);
+    const window = `${before}${form}${after}`;
+    if ((!checkStart || tokenStartsAt(window, before.length)) && (!checkEnd || tokenEndsAt(window, before.length + form.length))) return true;
+  }
+  return false;
+}
+
+/**
+ * `find` for a few texts: a native search for each, then what the pass would keep: leftmost
+ * first, the longest at one start, never overlapping.
+ */
+function findFew(text: string, candidates: readonly KnownOriginal[]): Match[] {
+  const hits: { start: number; end: number; known: KnownOriginal }[] = [];
+  for (const known of candidates) {
+    const form = known.text;
+    const checkStart = isTokenCode(form.charCodeAt(0));
+    const checkEnd = isTokenCode(form.charCodeAt(form.length - 1));
+    for (let at = text.indexOf(form); at !== -1; at = text.indexOf(form, at + 1)) {
+      const end = at + form.length;
+      if ((!checkStart || tokenStartsAt(text, at)) && (!checkEnd || tokenEndsAt(text, end))) hits.push({ start: at, end, known });
+    }
+  }
+  hits.sort((a, b) => a.start - b.start || b.end - a.end);
+  const matches: Match[] = [];
+  let reached = 0;
+  for (const { start, end, known } of hits) {
+    if (start < reached) continue;
+    matches.push({ start, end, type: known.type, prefix: known.prefix, priority: MEMORY_PRIORITY });
+    reached = end;
+  }
+  return matches;
+}
+
 const headKey = (c0: number, c1: number, c2: number) => c0 * 2 ** 32 + c1 * 2 ** 16 + c2;
 const filterIndex = (c0: number, c1: number, c2: number) => ((c0 * 961 + c1 * 31 + c2) * 2654435761) >>> (32 - FILTER_BITS);
 
@@ -84,6 +136,8 @@ export class OriginalsMatcher {
   /** Whether some known text starts with a character pair outside ASCII. */
   private otherPairs = false;
   private readonly known = new Set<string>();
+  /** Every known text in the order added: the one of generation g is at g - 1. */
+  private readonly added: KnownOriginal[] = [];
   /** Grows by one with each text added. */
   generation = 0;
 
@@ -122,7 +176,9 @@ export class OriginalsMatcher {
       bucket.lengths.sort((a, b) => b - a); // longest first; distinct lengths are few
     }
     this.known.add(text);
-    sameLength.set(text, { text, type, prefix, generation: ++this.generation });
+    const known = { text, type, prefix, generation: ++this.generation };
+    sameLength.set(text, known);
+    this.added.push(known);
     const bit = filterIndex(c0, c1, c2);
     this.filter[bit >>> 5]! |= 1 << (bit & 31);
     if (c0 < 128 && c1 < 128) this.asciiPairs[(c0 << 7) | c1] = 1;
@@ -140,15 +196,20 @@ export class OriginalsMatcher {
    * matcher learned since. A stamp of another matcher (the tenant was forgotten and read again)
    * proves nothing: then every original counts.
    */
-  learnedSinceIn(text: string, stamp: MemoryStamp | undefined): boolean {
+  learnedSinceIn(text: string | Buffer, stamp: MemoryStamp | undefined): boolean {
     const since = stamp?.matcher === this ? stamp.generation : 0;
-    return this.find(text, since).length > 0;
+    if (since >= this.generation) return false;
+    // A conversation that goes on teaches the memory a few originals per turn: a native search
+    // for each is far cheaper than a pass over the whole (re-sent, 200 KB) text.
+    if (this.generation - since <= FEW_NEW) return this.added.slice(since).some(({ text: form }) => standsAsToken(text, form));
+    return this.find(typeof text === "string" ? text : text.toString("utf8"), since).length > 0;
   }
 
   /** Every known text in `text` added after generation `since`, as whole tokens, left to right, never overlapping. */
   find(text: string, since = 0): Match[] {
     const matches: Match[] = [];
     if (this.known.size === 0 || since >= this.generation) return matches;
+    if (this.generation - since <= FEW_NEW) return findFew(text, this.added.slice(since));
     const last = text.length - HEAD;
     for (let i = 0; i <= last; i++) {
       const c0 = text.charCodeAt(i);

@@ -4,6 +4,7 @@
  * over one real SQLite store.
  */
 import { afterAll, describe, expect, test } from "bun:test";
+import { seededRandom } from "../fixtures/sse-builder.ts";
 import { Masker } from "../../src/masking/masker.ts";
 import { isMemorable, MEMORY_LIMITS, OriginalsMatcher } from "../../src/masking/originals-matcher.ts";
 import { TenantMemory } from "../../src/masking/tenant-memory.ts";
@@ -23,6 +24,24 @@ describe("OriginalsMatcher", () => {
     expect(spans(matcher, "role deploy-prod and deploy-production-eu")).toEqual(["deploy-prod", "deploy-production-eu"]);
     expect(spans(matcher, "deploy-production deploy-prodX xdeploy-prod 5210987654321 2109876543210")).toEqual([]);
     expect(spans(matcher, "pw:Hunter2Secret!x, again Hunter2Secret!xy")).toEqual(["Hunter2Secret!x"]);
+  });
+
+  test("a few texts (searched one by one) and many (one pass) are found alike: leftmost, longest, whole tokens", () => {
+    const random = seededRandom(1412);
+    const pool = ["deploy-prod", "deploy-prod-eu", "prod-eu", "i-0abc12345678", "i-0abc1234567890", "Pw!x\\y\"z", "비밀-value-9", "a_b-cd", "x.y.z-1"];
+    const pieces = [...pool, " ", "_", "-", "x", "\\n", "%2F", "é", "\"", "\\u0022"];
+    for (let round = 0; round < 300; round++) {
+      const chosen = pool.filter(() => random() < 0.6);
+      const few = new OriginalsMatcher();
+      const many = new OriginalsMatcher();
+      for (const text of chosen) {
+        few.add(text, "t", "T");
+        many.add(text, "t", "T");
+      }
+      for (let i = 0; i < 40; i++) many.add(`zq-decoy-${i}-value`, "t", "T"); // past the few-texts path
+      const text = Array.from({ length: 30 }, () => pieces[Math.floor(random() * pieces.length)]).join("");
+      expect(spans(few, text)).toEqual(spans(many, text));
+    }
   });
 
   test("texts starting with characters outside ASCII are found too", () => {

@@ -204,6 +204,20 @@ describe("masking by pieces", async () => {
     }
   });
 
+  test("a re-sent piece that holds an original another conversation taught the memory since is masked again", async () => {
+    const masker = requestMasker({ pieces: true });
+    // Undetected here: no context makes `ci-runner-blue-7` an identifier yet.
+    const conversation = [{ role: "user", content: `notes: ci-runner-blue-7 ran ${"the nightly job ".repeat(200)}` }];
+    const first = (await mask(masker, "t-learn", body(conversation))).text;
+    expect(first).toContain("ci-runner-blue-7");
+    // Another conversation masks it as a role.
+    await mask(masker, "t-learn", body([{ role: "user", content: "arn:aws:iam::210987654321:role/ci-runner-blue-7" }]));
+    // The first conversation goes on: its old piece is not reused as it was.
+    const next = (await mask(masker, "t-learn", body([...conversation, { role: "assistant", content: "ok" }, { role: "user", content: "and now?" }]))).text;
+    expect(next).not.toContain("ci-runner-blue-7");
+    expect(next).toContain("notes: AWS_IAM_ROLE_");
+  });
+
   test("#1: a new conversation seeded with restored text (a subagent prompt, a summary) sends no original", async () => {
     const masker = requestMasker({ pieces: true });
     const first = (await mask(masker, "t-1", body([{ role: "user", content: "DB_PASSWORD=Hunter2Secret!x and arn:aws:iam::210987654321:role/deploy-prod" }]))).text;

@@ -58,7 +58,7 @@ export function historyReuse(history: BodyHistory, maskNew: MaskNewPieces): Mask
     // conversation masked it since) is not reused as it is: the ordinary path masks it.
     if (memory) {
       for (const { reuse } of planned) {
-        if (reuse && memory.learnedSinceIn(reuse.masked.toString("utf8"), reuse.memory)) return undefined;
+        if (reuse && memory.learnedSinceIn(reuse.masked, reuse.memory)) return undefined;
       }
       const stamp = memory.stamp();
       for (const { reuse } of planned) if (reuse) reuse.memory = stamp;

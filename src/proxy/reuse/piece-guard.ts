@@ -5,41 +5,20 @@
  * are new, and a new turn for all of them. Neighbouring pieces checked for the same set are
  * searched as one stretch, the bytes between them included.
  */
-import { tokenEndsAt, tokenStartsAt } from "../../masking/boundary.ts";
 import { entityForms, isGuarded } from "../../masking/entity-forms.ts";
-import { OriginalsMatcher } from "../../masking/originals-matcher.ts";
+import { OriginalsMatcher, standsAsToken } from "../../masking/originals-matcher.ts";
 import type { MaskedEntity } from "../../masking/types.ts";
 import type { MaskedPiece } from "./pieces.ts";
 
 /** Bytes × forms above which one matcher pass over the decoded text is cheaper than a byte search per form. */
 const MATCHER_BUDGET = 4_000_000;
 
-/** Whether one of `forms` stands as a token in `text`. */
+/** Whether one of `forms` stands as a token in `text`: one matcher pass, for many forms over a long text. */
 function tokenHit(text: string, forms: string[]): boolean {
   const matcher = new OriginalsMatcher();
   for (const form of forms) matcher.add(form, "", "");
   return matcher.find(text).length > 0;
 }
-
-/**
- * Whether `form` stands as a token in `bytes`: a native search, then the boundaries around
- * each hit, read from a few bytes on either side (boundaries are ASCII).
- */
-function tokenHitInBytes(bytes: Buffer, formBytes: Buffer, form: string): boolean {
-  for (let at = bytes.indexOf(formBytes); at !== -1; at = bytes.indexOf(formBytes, at + 1)) {
-    const before = bytes.toString("latin1", Math.max(0, at - 6), at);
-    const after = bytes.toString("latin1", at + formBytes.length, at + formBytes.length + 1);
-    const window = before + form + after;
-    const starts = !isWordStart(form) || tokenStartsAt(window, before.length);
-    const ends = !isWordEnd(form) || tokenEndsAt(window, before.length + form.length);
-    if (starts && ends) return true;
-  }
-  return false;
-}
-
-const WORD = /[A-Za-z0-9]/;
-const isWordStart = (form: string) => WORD.test(form[0]!);
-const isWordEnd = (form: string) => WORD.test(form.at(-1)!);
 
 /**
  * `body` is the whole masked body, `placed` where each piece's masked bytes sit in it, in
@@ -57,7 +36,7 @@ export function guardPieces(body: Buffer, placed: readonly { offset: number; pie
   }
   if (forms.length === 0) return true;
   // Member names are not inside any piece, so they are checked on their own.
-  if (tokenHit(keys, forms)) return false;
+  if (forms.some((form) => standsAsToken(keys, form))) return false;
   for (let i = 0; i < placed.length; ) {
     const verified = placed[i]!.piece.verified;
     let j = i;
@@ -69,7 +48,7 @@ export function guardPieces(body: Buffer, placed: readonly { offset: number; pie
     if (stretch.length * unchecked.length > MATCHER_BUDGET) {
       // Many forms over many bytes: one pass over the decoded text beats a native search per form.
       if (tokenHit(stretch.toString("utf8"), unchecked.map((f) => forms[f]!))) return false;
-    } else if (unchecked.some((f) => tokenHitInBytes(stretch, formBytes[f]!, forms[f]!))) return false;
+    } else if (unchecked.some((f) => standsAsToken(stretch, forms[f]!, formBytes[f]!))) return false;
     i = j + 1;
   }
   // Every piece of this body is now checked for every original of this body.
