@@ -5,19 +5,30 @@
  * are new, and a new turn for all of them. Neighbouring pieces checked for the same set are
  * searched as one stretch, the bytes between them included.
  */
-import { entityForms, isGuarded } from "../../masking/entity-forms.ts";
-import { OriginalsMatcher, standsAsToken } from "../../masking/originals-matcher.ts";
+import { entityForms, escapeRegExp, isGuarded } from "../../masking/entity-forms.ts";
+import { isTokenCode, tokenStartsAt } from "../../masking/boundary.ts";
+import { standsAsToken } from "../../masking/originals-matcher.ts";
 import type { MaskedEntity } from "../../masking/types.ts";
 import type { MaskedPiece } from "./pieces.ts";
 
 /** Bytes × forms above which one matcher pass over the decoded text is cheaper than a byte search per form. */
 const MATCHER_BUDGET = 4_000_000;
 
-/** Whether one of `forms` stands as a token in `text`: one matcher pass, for many forms over a long text. */
+/**
+ * Whether one of `forms` stands as a token in `text`, for many forms over a long text: one
+ * native regex pass finds where any form occurs, and only those places are checked as tokens.
+ */
 function tokenHit(text: string, forms: string[]): boolean {
-  const matcher = new OriginalsMatcher();
-  for (const form of forms) matcher.add(form, "", "");
-  return matcher.find(text).length > 0;
+  const anyForm = new RegExp([...forms].sort((a, b) => b.length - a.length).map(escapeRegExp).join("|"), "g");
+  for (let hit = anyForm.exec(text); hit; hit = anyForm.exec(text)) {
+    // The form found may be part of a longer token where a shorter form stands alone: check them all here.
+    for (const form of forms) if (text.startsWith(form, hit.index) && standsAsToken(text.slice(Math.max(0, hit.index - 6), hit.index + form.length + 1), form)) return true;
+    // On to the next place a token can start: a run like `aaaa…` is read once, not once per form per character.
+    let next = hit.index + 1;
+    while (next < text.length && isTokenCode(text.charCodeAt(next)) && !tokenStartsAt(text, next)) next++;
+    anyForm.lastIndex = next;
+  }
+  return false;
 }
 
 /**

@@ -26,6 +26,23 @@ describe("egress guard over assembled pieces", () => {
       }
     });
   }
+  test("one regex over much text: tokens only, an original that starts with punctuation glued to a word, and a hostile run read once", () => {
+    const many = originals(200);
+    const punct = { type: "assigned_secret", surrogate: "SECRET_VALUE_001", original: "!Quoted-secret-77" };
+    const long = { type: "assigned_secret", surrogate: "SECRET_VALUE_002", original: "a".repeat(12) };
+    const entities = [...many, punct, long];
+    const filler = "z".repeat(200_000);
+    const check = (text: string) => {
+      const pieces = [piece(JSON.stringify(`${filler} ${text}`))];
+      return guardPieces(body(pieces).bytes, body(pieces).placed, "messages", entities);
+    };
+    expect(check(`x${many[7]!.original}y inside longer words only`)).toBe(true);
+    expect(check(`word${punct.original} glued after a word`)).toBe(false);
+    expect(check(`${"a".repeat(13)}${punct.original} right after a near miss of another form`)).toBe(false);
+    expect(check(`${"a".repeat(300_000)}b`)).toBe(true); // every position of the run matches the form's text, none is a token
+    expect(check(`${"a".repeat(300_000)} ${long.original}`)).toBe(false);
+  });
+
   test("a piece already checked for an original is not searched for it again; a new original is searched everywhere", () => {
     const [old, fresh] = originals(2) as [ReturnType<typeof originals>[0], ReturnType<typeof originals>[0]];
     const reused = piece(`"${old.original} slipped in, pretend it was checked"`);
