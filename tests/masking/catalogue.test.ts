@@ -93,8 +93,16 @@ const TABLE: Table = [
       ["https://a1b2c3d4e5.execute-api.eu-west-1.amazonaws.com/prod and d111111abcdef8.cloudfront.net", "https://AWS_APIGW_ENDPOINT_001/prod and AWS_CLOUDFRONT_DOMAIN_001"],
       ["docker pull 123456789012.dkr.ecr.us-east-1.amazonaws.com/api:1.2", "docker pull AWS_ACCOUNT_001.dkr.ecr.us-east-1.amazonaws.com/api:1.2"],
       ["ssh ec2-54-12-34-56.compute-1.amazonaws.com", "ssh AWS_EC2_DNS_001"],
+      // SQS queue URLs: the host stays, the account is the same AWS_ACCOUNT as in an ARN, the queue is one value.
+      [
+        "QueueUrl: https://sqs.us-east-2.amazonaws.com/494402453837/orders-dlq.fifo. Also arn:aws:sqs:us-east-2:494402453837:orders-dlq.fifo",
+        "QueueUrl: https://sqs.us-east-2.amazonaws.com/AWS_ACCOUNT_001/AWS_SQS_QUEUE_001. Also arn:aws:sqs:us-east-2:AWS_ACCOUNT_001:AWS_SQS_QUEUE_001",
+      ],
+      ['{"QueueUrl": "https://us-west-1.queue.amazonaws.com/123456789012/billing_jobs"}', '{"QueueUrl": "https://us-west-1.queue.amazonaws.com/AWS_ACCOUNT_001/AWS_SQS_QUEUE_001"}'],
+      ["url=https%3A%2F%2Fsqs.eu-west-1.amazonaws.com%2F123456789012%2Fjobs&x=1", "url=https%3A%2F%2Fsqs.eu-west-1.amazonaws.com%2FAWS_ACCOUNT_001%2FAWS_SQS_QUEUE_001&x=1"],
+      ["https://queue.amazonaws.com/123456789012/legacy-q", "https://queue.amazonaws.com/AWS_ACCOUNT_001/AWS_SQS_QUEUE_001"],
     ],
-    ["the bucket list", "mydb_backup", "logs/cluster-autoscaler", "dbconnection pool"],
+    ["the bucket list", "mydb_backup", "logs/cluster-autoscaler", "dbconnection pool", "https://sqs.us-east-1.amazonaws.com/ and /1234567890123/q", "mysqs.us-east-1.amazonaws.com/123456789012/q"],
   ],
   [
     "IP addresses",

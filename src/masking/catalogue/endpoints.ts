@@ -34,7 +34,39 @@ const awsHost = (type: string, prefix: string, head: string): CatalogueEntry => 
 /** `/aws/SERVICE/` after its first `/` (see the log_group entry). */
 const LOG_GROUP_AFTER_SLASH = String.raw`aws\/(?<=(?<![A-Za-z0-9_])\/aws\/)(?:lambda|ecs|eks|rds\/instance|rds\/cluster|apigateway|codebuild|vendedlogs|kinesisfirehose|batch|sagemaker\/[A-Za-z]+|states)\/`;
 
+/** A URL path separator, also URL-encoded. */
+const PATH_SEP = "(?:\\/|%2[Ff])";
+/** An SQS queue's name (`.fifo` included); a sentence's final `.` is not part of it. */
+const QUEUE_NAME = "[A-Za-z0-9_-]{1,80}(?:\\.fifo)?(?![A-Za-z0-9_-]|\\.[A-Za-z0-9])";
+
+/**
+ * An SQS queue URL, `sqs.REGION.amazonaws.com/ACCOUNT/QUEUE` or the legacy
+ * `REGION.queue.amazonaws.com/…`: the host stays readable; the account is masked as the same
+ * AWS_ACCOUNT as everywhere, and the queue's name as one value.
+ */
+const sqsQueueUrl: CatalogueEntry = {
+  type: "sqs_queue_url",
+  prefix: "AWS_SQS_QUEUE",
+  priority: 15,
+  triggers: [AMAZONAWS],
+  everyStart: true,
+  pattern: new RegExp(
+    `amazonaws\\.com(?<=${HOST_START}(?:sqs(?:-fips)?\\.(?:${REGION}\\.)?|(?:${REGION}\\.)?queue\\.)amazonaws\\.com)(?:\\.cn)?${PATH_SEP}\\d{12}(?![0-9])(?:${PATH_SEP}${QUEUE_NAME})?`,
+    "g",
+  ),
+  // The account always; the queue's name when it is one (`a.b` is not: the account alone).
+  expand: (value, index) => {
+    const path = /(\/|%2[Ff])(\d{12})(\/|%2[Ff])?/.exec(value)!;
+    const accountStart = index + path.index + path[1]!.length;
+    const parts = [{ start: accountStart, end: accountStart + 12, type: "aws_account_id", prefix: "AWS_ACCOUNT", priority: 10 }];
+    const queueStart = accountStart + 12 + (path[3]?.length ?? 0);
+    if (queueStart < index + value.length) parts.push({ start: queueStart, end: index + value.length, type: "sqs_queue", prefix: "AWS_SQS_QUEUE", priority: 15 });
+    return parts;
+  },
+};
+
 export const endpointEntries: CatalogueEntry[] = [
+  sqsQueueUrl,
   awsHost("rds_endpoint", "AWS_RDS_ENDPOINT", `[a-z0-9][a-z0-9-]*\\.(?:cluster-(?:ro-|custom-)?|proxy-)?[a-z0-9]+\\.${REGION}\\.rds\\.`),
   awsHost("elasticache_endpoint", "AWS_ELASTICACHE_ENDPOINT", `[a-z0-9][a-z0-9-]*(?:\\.[a-z0-9-]+){1,4}\\.cache\\.`),
   awsHost("redshift_endpoint", "AWS_REDSHIFT_ENDPOINT", `[a-z0-9][a-z0-9-]*(?:\\.[a-z0-9-]+)?\\.${REGION}\\.redshift(?:-serverless)?\\.`),
