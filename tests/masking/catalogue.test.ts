@@ -129,6 +129,8 @@ const TABLE: Table = [
       ["db:\n  password: hunter2hunter2\n  user: app", "db:\n  password: SECRET_VALUE_001\n  user: app"],
       ['const STRIPE_SECRET = "sk_live_abcdefghijklmnop1234"', 'const STRIPE_SECRET = "SECRET_STRIPE_KEY_001"'],
       ["DB_PASSWORD=Tr0ub4dor&3-horse\nDB_USER=app", "DB_PASSWORD=SECRET_VALUE_001\nDB_USER=app"],
+      // A sentence's full stop is not part of the value; a dot inside it, or inside quotes, is.
+      ["Set password=Hunter2!x. Then restart. Or password=Hunter2!x.y, password='Hunter2!x.'", "Set password=SECRET_VALUE_001. Then restart. Or password=SECRET_VALUE_002, password='SECRET_VALUE_003'"],
       ["GET https://api.example.com/v1?api_key=abcdef123456&page=2", "GET https://api.example.com/v1?api_key=SECRET_VALUE_001&page=2"],
       ["GET /file?X-Amz-Credential=AKIAIOSFODNN7EXAMPLE%2F20240501&X-Amz-Signature=aeeed9bbccd4d02ee5c0109b86d86835f995330da4c265957d157751f604d404", "GET /file?X-Amz-Credential=SECRET_VALUE_001&X-Amz-Signature=SECRET_AWS_SIGNATURE_001"],
     ],

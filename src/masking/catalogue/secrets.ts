@@ -12,6 +12,20 @@ function isRealSecretValue(value: string): boolean {
   return /[A-Za-z0-9]/.test(value);
 }
 
+/**
+ * A value's end without the full stop of the sentence it ends (`password=Hunter2!x.` then a
+ * space or the end): `.` at the very end of an unquoted value is punctuation far more often
+ * than part of it (inside quotes, the quote ends the value). Never shorter than `min`, where
+ * the regex's fixed opening ends.
+ */
+function withoutSentenceEnd(text: string, min: number, end: number): number {
+  const next = text.charCodeAt(end);
+  if (!(Number.isNaN(next) || next === 0x20 || next === 0x0a || next === 0x09 || next === 0x0d)) return end;
+  let trimmed = end;
+  while (trimmed > min && text.charCodeAt(trimmed - 1) === 0x2e /* . */) trimmed--;
+  return trimmed;
+}
+
 /** Characters of an assigned value: not whitespace, quotes, separators or brackets. */
 const VALUE_CHAR = String.raw`[^\s"'\x60,;()\[\]{}<>\\]`;
 /** The rest of an assigned value, read by `extend` once however many names share it. */
@@ -211,7 +225,7 @@ export const secretEntries: CatalogueEntry[] = [
     // not a function call.
     extend: (text, end, memo) => {
       const runEndsAt = runEnd(text, end, VALUE_RUN, memo, "value");
-      return text.charCodeAt(runEndsAt) === 0x28 /* ( */ ? undefined : runEndsAt;
+      return text.charCodeAt(runEndsAt) === 0x28 /* ( */ ? undefined : withoutSentenceEnd(text, end, runEndsAt);
     },
     validate: (value) => isRealSecretValue(value),
   },
