@@ -138,7 +138,7 @@ export const ENTRY_SAMPLES = [
   "arn:aws:iam::123456789012:role/deploy arn%3Aaws%3As3%3A%3A%3Amy-bucket AKIAIOSFODNN7EXAMPLE AROAJQABLZS4A3QDU576Q",
   "db.c9akciq32.us-east-1.rds.amazonaws.com 123456789012.dkr.ecr.us-east-1.amazonaws.com acme-assets.s3.us-west-2.amazonaws.com s3.amazonaws.com/bkt d111111abcdef8.cloudfront.net",
   "my-cache.abc123.0001.use1.cache.amazonaws.com examplecluster.abc123xyz789.us-west-2.redshift.amazonaws.com",
-  "https://sqs.us-east-2.amazonaws.com/494402453837/orders-dlq.fifo",
+  "https://sqs.us-east-2.amazonaws.com/494402453837/orders-dlq.fifo 123456789012.dkr.ecr.us-east-1.amazonaws.com/team/api-server:1.2",
   "ABCDEF0123456789ABCDEF0123456789.gr7.us-east-1.eks.amazonaws.com my-elb-1234567890.us-east-1.elb.amazonaws.com",
   "my-nlb-0123456789abcdef.elb.us-east-1.amazonaws.com a1b2c3d4e5.execute-api.eu-west-1.amazonaws.com ec2-54-12-34-56.compute-1.amazonaws.com",
   's3://acme-logs/x S3%3A%2F%2Fbkt "Bucket": "team-backups" --bucket my-bucket bucket = "tf-bucket"',

@@ -91,7 +91,12 @@ const TABLE: Table = [
       ["aws s3 cp s3://acme-prod-logs/2024/ . && curl https://acme-assets.s3.us-west-2.amazonaws.com/logo.png", "aws s3 cp s3://AWS_S3_BUCKET_001/2024/ . && curl https://AWS_S3_BUCKET_002.s3.us-west-2.amazonaws.com/logo.png"],
       ['{"Bucket": "team-backups", "Key": "db.sql"}', '{"Bucket": "AWS_S3_BUCKET_001", "Key": "db.sql"}'],
       ["https://a1b2c3d4e5.execute-api.eu-west-1.amazonaws.com/prod and d111111abcdef8.cloudfront.net", "https://AWS_APIGW_ENDPOINT_001/prod and AWS_CLOUDFRONT_DOMAIN_001"],
-      ["docker pull 123456789012.dkr.ecr.us-east-1.amazonaws.com/api:1.2", "docker pull AWS_ACCOUNT_001.dkr.ecr.us-east-1.amazonaws.com/api:1.2"],
+      ["docker pull 123456789012.dkr.ecr.us-east-1.amazonaws.com/api:1.2", "docker pull AWS_ACCOUNT_001.dkr.ecr.us-east-1.amazonaws.com/AWS_ECR_REPOSITORY_001:1.2"],
+      // The whole repository path is one value; the tag or digest, and a sentence's full stop, stay.
+      [
+        '"image": "168329156471.dkr.ecr.eu-west-2.amazonaws.com/ml/identity-svc@sha256:0a1b", then push to 168329156471.dkr.ecr.eu-west-2.amazonaws.com/ml/identity-svc.',
+        '"image": "AWS_ACCOUNT_001.dkr.ecr.eu-west-2.amazonaws.com/AWS_ECR_REPOSITORY_001@sha256:0a1b", then push to AWS_ACCOUNT_001.dkr.ecr.eu-west-2.amazonaws.com/AWS_ECR_REPOSITORY_001.',
+      ],
       ["ssh ec2-54-12-34-56.compute-1.amazonaws.com", "ssh AWS_EC2_DNS_001"],
       // SQS queue URLs: the host stays, the account is the same AWS_ACCOUNT as in an ARN, the queue is one value.
       [

@@ -65,8 +65,25 @@ const sqsQueueUrl: CatalogueEntry = {
   },
 };
 
+/** An ECR repository path: lowercase components joined by `.`, `_`, `-`, and `/` between them. */
+const ECR_REPOSITORY = "[a-z0-9]+(?:[._-][a-z0-9]+)*(?:\\/[a-z0-9]+(?:[._-][a-z0-9]+)*)*";
+
+/**
+ * The repository of an ECR image URI (`ACCOUNT.dkr.ecr.REGION.amazonaws.com/team/api:1.2`): one
+ * value, the whole path. The registry's account is credentials.ts's; the tag or digest stays.
+ */
+const ecrRepository: CatalogueEntry = {
+  type: "ecr_repository",
+  prefix: "AWS_ECR_REPOSITORY",
+  priority: 15,
+  triggers: [AMAZONAWS],
+  everyStart: true,
+  pattern: new RegExp(`amazonaws\\.com(?<=\\.dkr\\.ecr(?:-fips)?\\.[a-z0-9-]+\\.amazonaws\\.com)(?:\\.cn)?(?:\\/|%2[Ff])(?<value>${ECR_REPOSITORY})(?![A-Za-z0-9])`, "g"),
+};
+
 export const endpointEntries: CatalogueEntry[] = [
   sqsQueueUrl,
+  ecrRepository,
   awsHost("rds_endpoint", "AWS_RDS_ENDPOINT", `[a-z0-9][a-z0-9-]*\\.(?:cluster-(?:ro-|custom-)?|proxy-)?[a-z0-9]+\\.${REGION}\\.rds\\.`),
   awsHost("elasticache_endpoint", "AWS_ELASTICACHE_ENDPOINT", `[a-z0-9][a-z0-9-]*(?:\\.[a-z0-9-]+){1,4}\\.cache\\.`),
   awsHost("redshift_endpoint", "AWS_REDSHIFT_ENDPOINT", `[a-z0-9][a-z0-9-]*(?:\\.[a-z0-9-]+)?\\.${REGION}\\.redshift(?:-serverless)?\\.`),
