@@ -72,8 +72,10 @@ const TABLE: Table = [
       ["OwnerId: 123456789012", "OwnerId: AWS_ACCOUNT_001"],
       ["운영 계정 123456789012 에서 발생", "운영 계정 AWS_ACCOUNT_001 에서 발생"],
       ["aws_account_id = 123456789012", "aws_account_id = AWS_ACCOUNT_001"],
+      // A VPC flow log record: version, account, interface (or "-").
+      ["2 123456789012 eni-0a1b2c3d4e5f67890 10.0.1.5 10.0.2.6 443 49152 6 10 840 1620000000 1620000060 ACCEPT OK\n5 210987654321 - - - - - - - 1620000000 1620000060 - NODATA", "2 AWS_ACCOUNT_001 AWS_ENI_001 10.0.1.5 10.0.2.6 443 49152 6 10 840 1620000000 1620000060 ACCEPT OK\n5 AWS_ACCOUNT_002 - - - - - - - 1620000000 1620000060 - NODATA"],
     ],
-    ["order 123456789012 shipped", "call +1 212345678901", "timestamp 1714557600123", "12345678901234"],
+    ["order 123456789012 shipped", "call +1 212345678901", "timestamp 1714557600123", "12345678901234", "order 2 123456789012 items", "12 123456789012 - x"],
   ],
   [
     "credentials",

@@ -17,6 +17,14 @@ const ACCESS_KEY_KINDS: [type: string, idPrefixes: string, prefix: string][] = [
 /** 12 digits are an account only with an account word nearby (or inside an ARN, see arn.ts). */
 const ACCOUNT_CONTEXT = /(account|owner|계정|aws_?id|principal|payer|--account)[^\n]{0,32}$/i;
 
+/**
+ * A VPC flow log record names the account in its second field: `2 123456789012 eni-0a1b… …`
+ * (version, account, interface or `-`). Read from the few characters around the number.
+ */
+function inFlowLogRecord(text: string, index: number): boolean {
+  return /(?:^|[\s"'])[2-9] $/.test(text.slice(Math.max(0, index - 4), index)) && /^ (?:eni-[0-9a-f]{8,17}|-) /.test(text.slice(index + 12, index + 12 + 23));
+}
+
 const kindByIdPrefix = new Map(ACCESS_KEY_KINDS.flatMap(([type, idPrefixes, prefix]) => idPrefixes.split("|").map((id) => [id, { type, prefix }] as const)));
 /** Every ID prefix without its leading `A`. */
 const idTails = [...kindByIdPrefix.keys()].map((id) => id.slice(1)).join("|");
@@ -92,7 +100,7 @@ export const credentialEntries: CatalogueEntry[] = [
     prefix: "AWS_ACCOUNT",
     priority: 12,
     pattern: new RegExp(String.raw`${TOKEN_START}\d{12}${TOKEN_END}`, "g"),
-    validate: (_value, text, index) => contextBefore(text, index, ACCOUNT_CONTEXT),
+    validate: (_value, text, index) => contextBefore(text, index, ACCOUNT_CONTEXT) || inFlowLogRecord(text, index),
   },
   {
     // ECR registry hosts spell the account: mask it as the same AWS_ACCOUNT as elsewhere.
