@@ -82,6 +82,7 @@ const TABLE: Table = [
     [
       ["AWS_ACCESS_KEY_ID=AKIAIOSFODNN7EXAMPLE\nAWS_SECRET_ACCESS_KEY=wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY", "AWS_ACCESS_KEY_ID=AWS_ACCESS_KEY_001\nAWS_SECRET_ACCESS_KEY=AWS_SECRET_KEY_001"],
       ['{"AccessKeyId": "ASIAY34FZKBOKMUTVV7A", "SecretAccessKey": "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"}', '{"AccessKeyId": "AWS_ACCESS_KEY_001", "SecretAccessKey": "AWS_SECRET_KEY_001"}'],
+      ["aws configure set aws_secret_access_key wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY --profile prod", "aws configure set aws_secret_access_key AWS_SECRET_KEY_001 --profile prod"],
       ["aws_session_token = IQoJb3JpZ2luX2VjEJr//////////wEaCXVzLWVhc3QtMSJHMEUCIQD6EXAMPLEtokenTOKENtokenTOKEN1234567890abcdefgh==", "aws_session_token = AWS_SESSION_TOKEN_001"],
     ],
     ["AKIA is a prefix", "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY without a name", "sha1 3f786850e387550fdab836ed7e6dc881de23001b"],

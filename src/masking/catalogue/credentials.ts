@@ -68,7 +68,8 @@ export const credentialEntries: CatalogueEntry[] = [
     priority: 10,
     triggers: [SECRET],
     everyStart: true,
-    pattern: /secret(?:_?access_?key|_?key|(?<=aws_?secret))(?:\\?["'])?\s*[:=]\s*(?:\\?["'])?(?<value>[A-Za-z0-9/+]{40})(?![A-Za-z0-9/+=])/gi,
+    // `KEY=…`, `"key": "…"`, or `aws configure set aws_secret_access_key …` (a space).
+    pattern: /secret(?:_?access_?key|_?key|(?<=aws_?secret))(?:\\?["'])?(?:\s*[:=]\s*|[ \t]+)(?:\\?["'])?(?<value>[A-Za-z0-9/+]{40})(?![A-Za-z0-9/+=])/gi,
   },
   {
     type: "aws_session_token",
