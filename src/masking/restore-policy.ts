@@ -31,14 +31,25 @@ export const RESTORE_CONTEXT = 64;
 /** What may follow the next character: more of a value, a call, a new line. */
 const CONTINUATIONS = ["", "x", "(", "\n"];
 
+/** Decisions remembered per policy: an answer that repeats `password=SECRET_VALUE_001` decides it once. */
+const MAX_DECISIONS = 4_096;
+
 export function restorePolicy(scanner: Pick<Scanner, "scan">): RestorePolicy {
+  const decisions = new Map<string, boolean>();
   return (original, left, next) => {
     if (isMemorable(original)) return true;
-    const start = left.length;
-    const end = start + original.length;
-    const found = (text: string) => scanner.scan(text).some((match) => match.start <= start && match.end >= end);
-    const text = left + original + next;
-    return next === "" ? found(text) : CONTINUATIONS.every((continuation) => found(text + continuation));
+    const key = `${left}\u0000${original}\u0000${next}`;
+    let decision = decisions.get(key);
+    if (decision === undefined) {
+      const start = left.length;
+      const end = start + original.length;
+      const found = (text: string) => scanner.scan(text).some((match) => match.start <= start && match.end >= end);
+      const text = left + original + next;
+      decision = next === "" ? found(text) : CONTINUATIONS.every((continuation) => found(text + continuation));
+      if (decisions.size >= MAX_DECISIONS) decisions.clear();
+      decisions.set(key, decision);
+    }
+    return decision;
   };
 }
 

@@ -10,7 +10,7 @@ import { respond, startScriptedUpstream, type RecordedRequest, type ScriptedUpst
 import type { MessageSpec } from "../fixtures/sse-builder.ts";
 import { runClaude } from "../helpers/claude-cli.ts";
 import { ROOT, tempDir } from "../helpers/proxy-process.ts";
-import { startTestProxy, type TestProxy } from "../helpers/test-proxy.ts";
+import { maskedViaProxy, startTestProxy, type TestProxy } from "../helpers/test-proxy.ts";
 
 const ROLE_ARN = "arn:aws:iam::210987654321:role/deploy-prod";
 const ACCESS_KEY = "AKIAQWERTYUIOPASDFGH";
@@ -34,14 +34,7 @@ function expectNoOriginalUpstream(originals: readonly string[]) {
   const seen = upstream.requests.map((request) => request.bodyText).join("\n");
   for (const original of originals) expect({ original, leaked: seen.includes(original) }).toEqual({ original, leaked: false });
 }
-async function surrogateOf(original: string): Promise<string> {
-  const response = await fetch(`${proxy.url}/v1/mask`, {
-    method: "POST",
-    headers: { "x-api-key": proxy.key, "content-type": "application/json" },
-    body: JSON.stringify({ text: original }),
-  });
-  return ((await response.json()) as { text: string }).text;
-}
+const surrogateOf = (original: string) => maskedViaProxy(proxy, original);
 
 /** Answers every /v1/messages request with what `route` says, streamed as the CLI asks. */
 function answerWith(route: (request: RecordedRequest) => MessageSpec, count = 12) {

@@ -11,7 +11,7 @@ import { respond, startScriptedUpstream, type ScriptedUpstream } from "../fixtur
 import { encodeSse, messageEvents } from "../fixtures/sse-builder.ts";
 import { runClaude } from "../helpers/claude-cli.ts";
 import { tempDir } from "../helpers/proxy-process.ts";
-import { startTestProxy, type TestProxy } from "../helpers/test-proxy.ts";
+import { maskedViaProxy, startTestProxy, type TestProxy } from "../helpers/test-proxy.ts";
 
 const INSTANCE = "i-0a1b2c3d4e5f67890";
 const ACCOUNT = "123456789012";
@@ -29,14 +29,7 @@ afterAll(async () => {
 beforeEach(() => upstream.reset());
 
 const upstreamSaw = () => upstream.requests.map((request) => request.bodyText).join("\n");
-async function surrogateOf(original: string): Promise<string> {
-  const response = await fetch(`${proxy.url}/v1/mask`, {
-    method: "POST",
-    headers: { "x-api-key": proxy.key, "content-type": "application/json" },
-    body: JSON.stringify({ text: original }),
-  });
-  return ((await response.json()) as { text: string }).text;
-}
+const surrogateOf = (original: string) => maskedViaProxy(proxy, original);
 
 describe("claude -p through the proxy", () => {
   test.each([

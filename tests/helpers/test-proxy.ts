@@ -62,3 +62,13 @@ export async function startTestProxy(options: { upstreamUrl: string; env?: Recor
     },
   };
 }
+
+/** The tenant's masked form of `text` via /v1/mask (the same store and mapping as /v1/messages). */
+export async function maskedViaProxy(proxy: Pick<TestProxy, "url" | "key">, text: string, key = proxy.key): Promise<string> {
+  const response = await fetch(`${proxy.url}/v1/mask`, {
+    method: "POST",
+    headers: { "x-api-key": key, "content-type": "application/json" },
+    body: JSON.stringify({ text }),
+  });
+  return ((await response.json()) as { text: string }).text;
+}

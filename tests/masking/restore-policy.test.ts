@@ -35,6 +35,10 @@ describe("restorePolicy", () => {
   });
 });
 
+test("a remembered decision is per context: the same original and left context, another next character", () => {
+  expect([policy("hunter", "password=", " "), policy("hunter", "password=", "("), policy("hunter", "password=", " "), policy("hunter", "the ", " ")]).toEqual([true, false, true, false]);
+});
+
 describe("restoreText with the policy", () => {
   test("the weak original is restored in its context and stays a surrogate elsewhere; the memorable one everywhere", async () => {
     const text = "password=SECRET_VALUE_001 then SECRET_VALUE_001 on AWS_EC2_001, SECRET_VALUE_002";

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, test } from "bun:tes
 import { respond, startScriptedUpstream, type ScriptedUpstream } from "../fixtures/scripted-upstream.ts";
 import { encodeSse, finalMessage, messageEvents, seededRandom } from "../fixtures/sse-builder.ts";
 import { startCuttingUpstream } from "../fixtures/cutting-upstream.ts";
-import { startTestProxy, type TestProxy } from "../helpers/test-proxy.ts";
+import { maskedViaProxy, startTestProxy, type TestProxy } from "../helpers/test-proxy.ts";
 
 /** The wire fields of a Message, without the SDK's own helper fields (parsed_output, __json_buf). */
 function wireFields(message: Anthropic.Message) {
@@ -49,14 +49,7 @@ function expectNoOriginalUpstream(originals = ORIGINALS) {
 }
 
 /** The tenant's surrogate for an original, via /v1/mask (same store, same mapping). */
-async function surrogateOf(original: string, key = proxy.key): Promise<string> {
-  const response = await fetch(`${proxy.url}/v1/mask`, {
-    method: "POST",
-    headers: { "x-api-key": key, "content-type": "application/json" },
-    body: JSON.stringify({ text: original }),
-  });
-  return ((await response.json()) as { text: string }).text;
-}
+const surrogateOf = (original: string, key = proxy.key) => maskedViaProxy(proxy, original, key);
 
 const userTurn = `Why is ${INSTANCE} slow? Key ${ACCESS_KEY}, role ${ROLE_ARN}`;
 
