@@ -3,7 +3,7 @@
  * fragments), the tenant memory's matcher, the surrogate grammar and the restorers all use it.
  * A value starts a token when what precedes it is not an ASCII letter or digit, or is the end
  * of an escape that stands for a separator: JSON's `\n`, `\t`, `\r`, `\"`, `\\`, `\/`, `\b`,
- * `\f`, a `\uXXXX`, or a URL's `%XX`. Tool output is often JSON inside a string, and URLs are
+ * `\f`, a `\uXXXX`, or a URL's `%XX` (or `%25XX`, encoded twice). Tool output is often JSON inside a string, and URLs are
  * percent-encoded, so the letter right before a value is often the `n` of `\n` or the `F` of
  * `%2F`. `_` separates too: `backup_i-07e1…` holds an instance ID, and its masked form
  * `backup_AWS_EC2_001` is read back by the surrogate grammar (surrogate-grammar.ts), whose
@@ -11,7 +11,7 @@
  */
 
 /** Lookbehind: the position follows an escape that stands for a separator. */
-export const AFTER_ESCAPE = String.raw`(?<=\\[ntrbf"\\/]|\\u[0-9A-Fa-f]{4}|%[0-9A-Fa-f]{2})`;
+export const AFTER_ESCAPE = String.raw`(?<=\\[ntrbf"\\/]|\\u[0-9A-Fa-f]{4}|%(?:25)?[0-9A-Fa-f]{2})`;
 
 /** Lookbehind: a token starts here (no word character before, or an escape). */
 export const TOKEN_START = `(?:(?<![A-Za-z0-9])|${AFTER_ESCAPE})`;
@@ -37,6 +37,8 @@ export function tokenStartsAt(text: string, index: number): boolean {
   const c1 = text.charCodeAt(index - 1);
   if (index >= 2 && text.charCodeAt(index - 2) === 0x5c /* \ */ && c1 < 128 && ESCAPED_SEPARATOR[c1] === 1) return true;
   if (index >= 3 && text.charCodeAt(index - 3) === 0x25 /* % */ && isHex(text.charCodeAt(index - 2)) && isHex(c1)) return true;
+  // Twice URL-encoded (`%252F`: a URL inside another URL's query).
+  if (index >= 5 && text.charCodeAt(index - 5) === 0x25 && text.charCodeAt(index - 4) === 0x32 && text.charCodeAt(index - 3) === 0x35 && isHex(text.charCodeAt(index - 2)) && isHex(c1)) return true;
   if (index >= 6 && text.charCodeAt(index - 6) === 0x5c && text.charCodeAt(index - 5) === 0x75 /* u */) {
     return isHex(text.charCodeAt(index - 4)) && isHex(text.charCodeAt(index - 3)) && isHex(text.charCodeAt(index - 2)) && isHex(c1);
   }

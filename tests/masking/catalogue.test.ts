@@ -62,8 +62,17 @@ const TABLE: Table = [
       ["FunctionArn arn:aws-cn:lambda:cn-north-1:012345678901:function:ingest:prod", "FunctionArn arn:aws-cn:lambda:cn-north-1:AWS_ACCOUNT_001:function:AWS_LAMBDA_FUNCTION_001:prod"],
       ["arn:aws-us-gov:sqs:us-gov-west-1:123456789012:orders-queue.", "arn:aws-us-gov:sqs:us-gov-west-1:AWS_ACCOUNT_001:AWS_SQS_RESOURCE_001."],
       ["key arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab", "key arn:aws:kms:us-east-1:AWS_ACCOUNT_001:key/AWS_KMS_KEY_001"],
+      // Multi-segment resources: the type keywords stay, the rest is one value.
+      ['StackId: "arn:aws:cloudformation:eu-west-2:168329156471:stack/CheckoutAudit/73cfb7fa-fb1f-4d68-b1ff-fca29ed4f1a6"', 'StackId: "arn:aws:cloudformation:eu-west-2:AWS_ACCOUNT_001:stack/AWS_CLOUDFORMATION_STACK_001"'],
+      ["lb arn:aws:elasticloadbalancing:ap-south-1:925158438852:loadbalancer/net/training-worker/930d50def781c228 is unhealthy", "lb arn:aws:elasticloadbalancing:ap-south-1:AWS_ACCOUNT_001:loadbalancer/net/AWS_ELASTICLOADBALANCING_LOADBALANCER_001 is unhealthy"],
+      ['"Arn": "arn:aws:sts::168329156471:assumed-role/Deployer/botocore-session-17"', '"Arn": "arn:aws:sts::AWS_ACCOUNT_001:assumed-role/AWS_STS_ROLE_001/AWS_STS_SESSION_001"'],
+      ["arn:aws:logs:eu-central-1:117739765925:log-group:/aws/lambda/mailer-w7idn:*", "arn:aws:logs:eu-central-1:AWS_ACCOUNT_001:log-group:/aws/lambda/AWS_LOGS_LOG_GROUP_001:*"],
+      ["arn:aws:execute-api:eu-north-1:786358215612:oscbemq1xs/*/GET/ledger", "arn:aws:execute-api:eu-north-1:AWS_ACCOUNT_001:AWS_EXECUTE_API_API_001/*/GET/AWS_EXECUTE_API_PATH_001"],
+      ["arn:aws:batch:ap-south-1:925158438852:job-definition/backup-session:18", "arn:aws:batch:ap-south-1:AWS_ACCOUNT_001:job-definition/AWS_BATCH_JOB_DEFINITION_001:18"],
+      // An unknown service still gets its account and resource masked.
+      ["arn:aws:newsvc:us-east-1:799394764084:widget/abc-def/xyz", "arn:aws:newsvc:us-east-1:AWS_ACCOUNT_001:widget/AWS_NEWSVC_WIDGET_001"],
     ],
-    ["arn:aws:iam::aws:policy/AdministratorAccess", "see the arn: prefix", "arn:aws:s3:::*"],
+    ["arn:aws:iam::aws:policy/AdministratorAccess", "see the arn: prefix", "arn:aws:s3:::*", "arn:aws:ssm:us-east-1::parameter/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64"],
   ],
   [
     "account IDs in context",
@@ -151,6 +160,8 @@ const TABLE: Table = [
       ['"arn:aws:iam::123456789012:role\\/deploy"', '"arn:aws:iam::AWS_ACCOUNT_001:role\\/AWS_IAM_ROLE_001"'],
       ["arn%3Aaws%3Aiam%3A%3A123456789012%3Arole%2Fdeploy", "arn%3Aaws%3Aiam%3A%3AAWS_ACCOUNT_001%3Arole%2FAWS_IAM_ROLE_001"],
       ["s3%3A%2F%2Fmy-bucket%2Fkey", "s3%3A%2F%2FAWS_S3_BUCKET_001%2Fkey"],
+      // Double URL-encoding (%253A, %252F): a URL inside a query parameter of another URL.
+      ["next=arn%253Aaws%253Acloudformation%253Aeu-west-3%253A994997795901%253Astack%252FSearch%252F48ff7bfb&x=1", "next=arn%253Aaws%253Acloudformation%253Aeu-west-3%253AAWS_ACCOUNT_001%253Astack%252FAWS_CLOUDFORMATION_STACK_001&x=1"],
     ],
     [],
   ],

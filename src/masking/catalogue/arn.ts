@@ -9,13 +9,14 @@
  * `:` and `/` may also appear URL-encoded (%3A, %2F) or JSON-escaped (\/).
  */
 import { LEFT, type CatalogueEntry, type Match } from "../types.ts";
+import { resourceValues } from "./arn-resource.ts";
 
-const SEP = "(?::|%3[Aa])";
-const RESOURCE_CHAR = String.raw`(?:[A-Za-z0-9_.+=@,*?$#!~-]|/|\\/|%2[Ff]|%3[Aa]|:)`;
+const SEP = "(?::|%3[Aa]|%253[Aa])";
+const RESOURCE_CHAR = String.raw`(?:[A-Za-z0-9_.+=@,*?$#!~-]|/|\\/|%2[Ff]|%3[Aa]|%252[Ff]|%253[Aa]|:)`;
 const ARN = new RegExp(
   // The resource is not captured: a capture around a loop of alternatives costs JavaScriptCore
   // time per character (seconds on a long resource); `expand` reads it after the group `head`.
-  String.raw`(?<head>arn(?<=${LEFT}arn)${SEP}(?<partition>aws(?:-cn|-us-gov|-iso|-iso-[a-z])?)${SEP}(?<service>[a-z0-9-]+)${SEP}(?<region>[a-z0-9-]*)${SEP}(?<account>\d{12}|aws|)${SEP})(?:(?!arn(?::|%3[Aa]))${RESOURCE_CHAR})+`,
+  String.raw`(?<head>arn(?<=${LEFT}arn)${SEP}(?<partition>aws(?:-cn|-us-gov|-iso|-iso-[a-z])?)${SEP}(?<service>[a-z0-9-]+)${SEP}(?<region>[a-z0-9-]*)${SEP}(?<account>\d{12}|aws|)${SEP})(?:(?!arn(?::|%3[Aa]|%253[Aa]))${RESOURCE_CHAR})+`,
   "g",
 );
 
@@ -39,34 +40,6 @@ function resourcePrefix(service: string, resourceType: string | undefined): stri
   return segments.join("_");
 }
 
-/** Where the resource's own name starts and ends inside the resource field, and its type. */
-function nameSpan(service: string, resource: string): { start: number; end: number; type?: string } | undefined {
-  if (service === "s3") {
-    // bucket or bucket/key: only the bucket is an identifier; object keys stay readable.
-    const slash = resource.search(/\/|\\\/|%2[Ff]/);
-    return { start: 0, end: slash === -1 ? resource.length : slash };
-  }
-  const separator = /\/|\\\/|%2[Ff]|:|%3[Aa]/g;
-  const first = separator.exec(resource);
-  if (!first) return { start: 0, end: resource.length };
-  const type = resource.slice(0, first.index);
-  // The name is the last path segment (IAM paths like role/service-role/name stay readable),
-  // except for qualified names such as function:name:alias, where it is the segment after the type.
-  if (first[0] === ":" || first[0].toLowerCase() === "%3a") {
-    const start = first.index + first[0].length;
-    const next = resource.slice(start).search(/:|%3[Aa]|\/|\\\/|%2[Ff]/);
-    return { start, end: next === -1 ? resource.length : start + next, type };
-  }
-  let lastEnd = first.index + first[0].length;
-  for (let m = separator.exec(resource); m; m = separator.exec(resource)) {
-    if (m[0] === ":" || m[0].toLowerCase() === "%3a") break;
-    if (m.index + m[0].length < resource.length) lastEnd = m.index + m[0].length;
-  }
-  const rest = resource.slice(lastEnd);
-  const stop = rest.search(/:|%3[Aa]/);
-  return { start: lastEnd, end: stop === -1 ? resource.length : lastEnd + stop, type };
-}
-
 const isAlnum = (code: number) => (code >= 48 && code <= 57) || (code >= 65 && code <= 90) || (code >= 97 && code <= 122);
 const isHex = (code: number) => isAlnum(code) && /[0-9A-Fa-f]/.test(String.fromCharCode(code));
 
@@ -87,6 +60,17 @@ function trimName(name: string): string {
   return name.slice(0, end);
 }
 
+/** How many characters of separators and escapes (`/`, `%2F`, `\\/`) a value starts with. */
+function leadingJunk(name: string): number {
+  let at = 0;
+  while (at < name.length) {
+    if (name.charCodeAt(at) === 0x25 && at + 2 < name.length && isHex(name.charCodeAt(at + 1)) && isHex(name.charCodeAt(at + 2))) at += 3;
+    else if (!isAlnum(name.charCodeAt(at))) at += 1;
+    else break;
+  }
+  return at;
+}
+
 /** Drops trailing sentence punctuation (`.,:;!?`) from a resource. */
 function trimPunctuation(resource: string): string {
   let end = resource.length;
@@ -104,7 +88,7 @@ export function arnEntries(mode: "parts" | "whole"): CatalogueEntry[] {
       // At the separator after `arn`: far rarer than its letters.
       triggers: [
         { chars: ":", when: "(?<=arn:)", back: [3] },
-        { chars: "%", when: "(?<=arn%)(?=3[Aa])", back: [3] },
+        { chars: "%", when: "(?<=arn%)(?=3[Aa]|253[Aa])", back: [3] },
       ],
       expand(value, index, groups) {
         const { service = "", account = "", head = "" } = groups;
@@ -120,23 +104,22 @@ export function arnEntries(mode: "parts" | "whole"): CatalogueEntry[] {
           const accountStart = index + value.lastIndexOf(account, resourceStart);
           parts.push({ start: accountStart, end: accountStart + 12, type: "aws_account_id", prefix: ACCOUNT_PREFIX, priority: ACCOUNT_PRIORITY });
         }
-        const span = nameSpan(service, trimmed);
-        // A surrogate must end on a letter or digit boundary to be found again on restore:
-        // trailing `=`, `-`, `*`… stay outside the masked name.
-        if (span) span.end = span.start + trimName(trimmed.slice(span.start, span.end)).length;
-        if (span && span.end > span.start) {
-          const name = trimmed.slice(span.start, span.end);
+        for (const value of resourceValues(service, trimmed)) {
+          // A surrogate must start and end on a letter or digit to be found again on restore:
+          // separators, `=`, `-`, `*`… at either end stay outside the masked value.
+          const end = value.start + trimName(trimmed.slice(value.start, value.end)).length;
+          const start = value.start + leadingJunk(trimmed.slice(value.start, end));
+          const name = trimmed.slice(start, end);
           // Wildcards and empty names are policy syntax, not identifiers.
-          if (/[A-Za-z0-9]/.test(name) && !/^[*?]+$/.test(name)) {
-            const prefix = resourcePrefix(service, span.type);
-            parts.push({
-              start: index + resourceStart + span.start,
-              end: index + resourceStart + span.end,
-              type: prefix.toLowerCase().replace(/^aws_/, "arn_"),
-              prefix,
-              priority: 5,
-            });
-          }
+          if (!/[A-Za-z0-9]/.test(name) || /^[*?]+$/.test(name)) continue;
+          const prefix = resourcePrefix(service, value.type);
+          parts.push({
+            start: index + resourceStart + start,
+            end: index + resourceStart + end,
+            type: prefix.toLowerCase().replace(/^aws_/, "arn_"),
+            prefix,
+            priority: 5,
+          });
         }
         return parts;
       },
