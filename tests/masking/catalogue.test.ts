@@ -122,6 +122,27 @@ const TABLE: Table = [
     ["the bucket list", "mydb_backup", "logs/cluster-autoscaler", "dbconnection pool", "https://sqs.us-east-1.amazonaws.com/ and /1234567890123/q", "mysqs.us-east-1.amazonaws.com/123456789012/q"],
   ],
   [
+    "field names",
+    [
+      ['s3.get_object(Bucket="acme-prod-uploads", Key="a.csv")', 's3.get_object(Bucket="AWS_S3_BUCKET_001", Key="a.csv")'],
+      ['\t\tBucket: aws.String("marlin-ingest-ffzjmu"),', '\t\tBucket: aws.String("AWS_S3_BUCKET_001"),'],
+      ["export S3_BUCKET=umbrella-prod-telemetry\n  LOGS_BUCKET: export.bluefin-dev.bni8h6ad", "export S3_BUCKET=AWS_S3_BUCKET_001\n  LOGS_BUCKET: AWS_S3_BUCKET_002"],
+      ['{"BucketName": "acme-logs"} aws s3api get-bucket-policy --bucket acme-data-1', '{"BucketName": "AWS_S3_BUCKET_001"} aws s3api get-bucket-policy --bucket AWS_S3_BUCKET_002'],
+      ["ArtifactStore:\n  Type: S3\n  Location: acme-artifacts\n", "ArtifactStore:\n  Type: S3\n  Location: AWS_S3_BUCKET_001\n"],
+      ["the bucket acme-prod-uploads is public", "the bucket AWS_S3_BUCKET_001 is public"],
+      // AWS's default bucket names: the account is the same AWS_ACCOUNT as anywhere; the rest is AWS's.
+      ["cdk-hnb659fds-assets-154322043880-af-south-1 and sagemaker-us-east-1-154322043880", "cdk-hnb659fds-assets-AWS_ACCOUNT_001-af-south-1 and sagemaker-us-east-1-AWS_ACCOUNT_001"],
+      ["aws-cloudtrail-logs-137031965393-61372b0a", "aws-cloudtrail-logs-AWS_ACCOUNT_001-AWS_S3_BUCKET_001"],
+      // Name fields: the same surrogate as the name inside its ARN.
+      ['"RoleName": "deploy-prod", "Arn": "arn:aws:iam::123456789012:role/deploy-prod"', '"RoleName": "AWS_IAM_ROLE_001", "Arn": "arn:aws:iam::AWS_ACCOUNT_001:role/AWS_IAM_ROLE_001"'],
+      ["aws lambda invoke --function-name notify-uat out.json; ExecutionRoleName: exec-role-1", "aws lambda invoke --function-name AWS_LAMBDA_FUNCTION_001 out.json; ExecutionRoleName: AWS_IAM_ROLE_001"],
+    ],
+    [
+      "bucket = var.bucket_name", "Bucket: bucket,", "bucket: true", "the bucket policy allows it", "bucket 2024-05-01",
+      '"UserName": "alice", "Name": "web", FileName: a.txt', "Location: eu-west-1", "RoleName: !Ref DeployRole",
+    ],
+  ],
+  [
     "IP addresses",
     [
       ["Connection from 54.239.28.85 port 443", "Connection from IP_V4_001 port 443"],
@@ -148,10 +169,31 @@ const TABLE: Table = [
       ["DB_PASSWORD=Tr0ub4dor&3-horse\nDB_USER=app", "DB_PASSWORD=SECRET_VALUE_001\nDB_USER=app"],
       // A sentence's full stop is not part of the value; a dot inside it, or inside quotes, is.
       ["Set password=Hunter2!x. Then restart. Or password=Hunter2!x.y, password='Hunter2!x.'", "Set password=SECRET_VALUE_001. Then restart. Or password=SECRET_VALUE_002, password='SECRET_VALUE_003'"],
+      // The name and the value in two fields (ECS task definitions, Kubernetes env), a Terraform variable's default.
+      ['{"name": "DB_PASSWORD", "value": "YwDz8arUeoOzD7-3PhB2"}', '{"name": "DB_PASSWORD", "value": "SECRET_VALUE_001"}'],
+      ["env:\n  - name: DB_PASSWORD\n    value: s3cr3t-Value-9\n", "env:\n  - name: DB_PASSWORD\n    value: SECRET_VALUE_001\n"],
+      ['variable "db_password" {\n  type    = string\n  default = "Eryj2Rtz7wJiOZW"\n}', 'variable "db_password" {\n  type    = string\n  default = "SECRET_VALUE_001"\n}'],
+      ['jwtSigningKey: "Yz!3DyLFFZw5jKV4"', 'jwtSigningKey: "SECRET_VALUE_001"'],
+      // Quoted, a dotted value is a literal; a / JSON-escaped stays inside the value.
+      ['{\\"password\\": \\"wNHJzjURRYd.qCPL2\\"} password: config.password', '{\\"password\\": \\"SECRET_VALUE_001\\"} password: config.password'],
+      // An empty user, and a dotted password, in a connection URL.
+      ["REDIS_URL=rediss://:uwL0I4EWlyRwnGz@cache:6379 and postgresql://admin:avz7.LXqsXRLlt3@db/app", "REDIS_URL=rediss://:SECRET_PASSWORD_001@cache:6379 and postgresql://admin:SECRET_PASSWORD_002@db/app"],
+      ["시크릿 키 dfZMu32CS6/c3UnPw+7ZsxUeh4YESrVBzoyp5R2V는 폐기했습니다. 비밀번호는 7ty6VH706fmbdNoLahM입니다.", "시크릿 키 SECRET_VALUE_001는 폐기했습니다. 비밀번호는 SECRET_VALUE_002입니다."],
       ["GET https://api.example.com/v1?api_key=abcdef123456&page=2", "GET https://api.example.com/v1?api_key=SECRET_VALUE_001&page=2"],
       ["GET /file?X-Amz-Credential=AKIAIOSFODNN7EXAMPLE%2F20240501&X-Amz-Signature=aeeed9bbccd4d02ee5c0109b86d86835f995330da4c265957d157751f604d404", "GET /file?X-Amz-Credential=SECRET_VALUE_001&X-Amz-Signature=SECRET_AWS_SIGNATURE_001"],
     ],
     ["password = getPassword()", "password: ${DB_PASSWORD}", "token: null", "api_key: config.apiKey", "the password field", "color: #deadbeef", "Authorization: Basic authentication is disabled", "authorization: basic credentials", 'Authorization: Basic realm="x"', "Authorization: bearer token", "Authorization: Basic abcdefgh"],
+  ],
+  [
+    "AWS secret access keys",
+    [
+      ['NewStaticCredentialsProvider("AKIAPWOQ5QLQOSEDUWXN", "oBkgEmBA5ofK7UNrI/3msFP0IkM+apbs+PJAKt58", "")', 'NewStaticCredentialsProvider("AWS_ACCESS_KEY_001", "AWS_SECRET_KEY_001", "")'],
+      ["bob,,AKIAPWOQ5QLQOSEDUWXN,oBkgEmBA5ofK7UNrI/3msFP0IkM+apbs+PJAKt58", "bob,,AWS_ACCESS_KEY_001,AWS_SECRET_KEY_001"],
+      ['{\\"key\\":\\"AKIAHZE36XZSYWFADNVJ\\",\\"secret\\":\\"Ark3xZH+hjTn\\\\/9scuoWFqwTAxdVTWyvCYIOmJzaq\\"}', '{\\"key\\":\\"AWS_ACCESS_KEY_001\\",\\"secret\\":\\"AWS_SECRET_KEY_001\\"}'],
+      // Forty letters of one case after a key ID are words, not its secret.
+      ["AKIAPWOQ5QLQOSEDUWXN, abcdefghijabcdefghijabcdefghijabcdefghij", "AWS_ACCESS_KEY_001, abcdefghijabcdefghijabcdefghijabcdefghij"],
+    ],
+    [],
   ],
   [
     "escaped text",

@@ -25,6 +25,9 @@ function inFlowLogRecord(text: string, index: number): boolean {
   return /(?:^|[\s"'])[2-9] $/.test(text.slice(Math.max(0, index - 4), index)) && /^ (?:eni-[0-9a-f]{8,17}|-) /.test(text.slice(index + 12, index + 12 + 23));
 }
 
+/** A secret access key: forty base64 characters, a `/` maybe JSON-escaped. */
+const SECRET_KEY_VALUE = String.raw`(?:[A-Za-z0-9+]|\\{0,3}\/){40}(?![A-Za-z0-9/+=]|\\+\/)`;
+
 const kindByIdPrefix = new Map(ACCESS_KEY_KINDS.flatMap(([type, idPrefixes, prefix]) => idPrefixes.split("|").map((id) => [id, { type, prefix }] as const)));
 /** Every ID prefix without its leading `A`. */
 const idTails = [...kindByIdPrefix.keys()].map((id) => id.slice(1)).join("|");
@@ -69,7 +72,20 @@ export const credentialEntries: CatalogueEntry[] = [
     triggers: [SECRET],
     everyStart: true,
     // `KEY=…`, `"key": "…"`, or `aws configure set aws_secret_access_key …` (a space).
-    pattern: /secret(?:_?access_?key|_?key|(?<=aws_?secret))(?:\\?["'])?(?:\s*[:=]\s*|[ \t]+)(?:\\?["'])?(?<value>[A-Za-z0-9/+]{40})(?![A-Za-z0-9/+=])/gi,
+    // Also a key named just "secret" (`{"key": "AKIA…", "secret": "…"}`), the value's shape then
+    // deciding; a `/` in it may be JSON-escaped (`\/`, `\\/`).
+    pattern: new RegExp(String.raw`secret(?:_?access_?key|_?key|(?<=aws_?secret)|(?=\\{0,7}["']))(?:\\{0,7}["'])?(?:\s*[:=]\s*|[ \t]+)(?:\\{0,7}["'])?(?<value>${SECRET_KEY_VALUE})`, "gi"),
+  },
+  {
+    // The secret right after its access key ID: `NewStaticCredentialsProvider("AKIA…", "…")`,
+    // a credentials.csv row `AKIA…,…`, `AKIA… …` in a table.
+    type: "aws_secret_access_key",
+    prefix: "AWS_SECRET_KEY",
+    priority: 10,
+    triggers: [{ chars: "A", when: `(?<=(?:(?<![A-Z0-9])|${AFTER_ESCAPE})A)(?=KIA|SIA)` }],
+    pattern: new RegExp(String.raw`A(?<=(?:(?<![A-Z0-9])|${AFTER_ESCAPE})A)(?:KIA|SIA)[A-Z0-9]{16}(?![A-Z0-9])(?:\\{0,7}["'])?[ \t]*[,;:|\t ][ \t]*(?:\\{0,7}["'])?(?<value>${SECRET_KEY_VALUE})`, "g"),
+    // Forty characters of one case and no digit are a word run, not a key.
+    validate: (value) => /[0-9+/]/.test(value) && /[a-z]/.test(value) && /[A-Z]/.test(value),
   },
   {
     type: "aws_session_token",

@@ -132,19 +132,6 @@ export const endpointEntries: CatalogueEntry[] = [
     pattern: new RegExp(`amazonaws\\.com(?<=${HOST_START}s3(?:[.-]${REGION})?\\.amazonaws\\.com)(?:\\.cn)?(?:/|\\\\/)(?<value>${BUCKET})${BUCKET_END}`, "g"),
   },
   {
-    type: "s3_bucket",
-    prefix: "AWS_S3_BUCKET",
-    priority: 15,
-    // "Bucket": "name" in JSON/CLI output, `--bucket name`, `bucket = "name"` in Terraform.
-    // Starts at "ucket" and checks what precedes it in lookbehinds; found by its "k".
-    triggers: [{ chars: "k", when: "(?<=uck)(?=et)", back: [2] }],
-    pattern: new RegExp(
-      `ucket(?:(?<=\\\\?"[Bb]ucket)(?:Name|_name)?\\\\?"\\s*:\\s*\\\\?"|(?<=--bucket)(?:-name)?[ =]|(?<=\\bbucket)(?:_name)?\\s*=\\s*")` +
-        `(?<value>${BUCKET})${BUCKET_END}`,
-      "g",
-    ),
-  },
-  {
     type: "kms_key_id",
     prefix: "AWS_KMS_KEY",
     priority: 14,

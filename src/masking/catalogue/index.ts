@@ -6,6 +6,7 @@ import { arnEntries } from "./arn.ts";
 import { credentialEntries } from "./credentials.ts";
 import { ec2Entries } from "./ec2.ts";
 import { endpointEntries } from "./endpoints.ts";
+import { fieldEntries } from "./fields.ts";
 import { networkEntries } from "./network.ts";
 import { secretEntries } from "./secrets.ts";
 
@@ -32,6 +33,7 @@ export function builtInCatalogue(arnMode: "parts" | "whole"): CatalogueEntry[] {
     ...arnEntries(arnMode),
     ...credentialEntries,
     ...endpointEntries,
+    ...fieldEntries,
     ...ec2Entries,
     ...networkEntries,
   ];

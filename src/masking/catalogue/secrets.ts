@@ -3,13 +3,25 @@ import { AFTER_ESCAPE, TOKEN_START } from "../boundary.ts";
 import { runEnd, type CatalogueEntry, type ExtendMemo } from "../types.ts";
 import { SECRET_WORD_TRIGGERS } from "./triggers.ts";
 
-/** Values that name a secret without being one: placeholders, lookups, code. */
-function isRealSecretValue(value: string): boolean {
+/**
+ * Values that name a secret without being one: placeholders, lookups, code. A quoted value is
+ * a literal (`"wNHJz.qCPL2"`), so only unquoted ones can be a lookup (`config.password`).
+ */
+function isRealSecretValue(value: string, quoted = false): boolean {
   if (/^(true|false|null|none|nil|undefined|required|optional|string|secret|password|changeme|example|xxx+|\*+|\.+)$/i.test(value)) return false;
   if (/^[$%{<]/.test(value)) return false; // ${VAR}, %(name)s, {{ template }}, <placeholder>
-  if (/^[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)+$/.test(value)) return false; // config.password, os.environ
+  if (!quoted && /^[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)+$/.test(value)) return false; // config.password, os.environ
   if (/^[A-Z][A-Z0-9_]*$/.test(value) && value.includes("_")) return false; // another variable's name
   return /[A-Za-z0-9]/.test(value);
+}
+
+/**
+ * A password inside a URL is a literal: only placeholders are not (`${DB_PASS}`, `<password>`,
+ * `****`); `avz7.LXqs` there is no `config.password` lookup.
+ */
+function isRealUrlPassword(value: string): boolean {
+  if (/^(?:password|passwd|pass|changeme|secret|x+|\*+|\.+)$/i.test(value)) return false;
+  return !/^[$%{<]/.test(value) && /[A-Za-z0-9]/.test(value);
 }
 
 /**
@@ -26,10 +38,17 @@ function withoutSentenceEnd(text: string, min: number, end: number): number {
   return trimmed;
 }
 
-/** Characters of an assigned value: not whitespace, quotes, separators or brackets. */
-const VALUE_CHAR = String.raw`[^\s"'\x60,;()\[\]{}<>\\]`;
-/** The rest of an assigned value, read by `extend` once however many names share it. */
-const VALUE_RUN = new RegExp(`${VALUE_CHAR}*`, "y");
+/**
+ * Characters of an assigned value: not whitespace, quotes, separators or brackets; a `/`
+ * JSON-escaped (`\/`, `\\/`) is one of its characters, not its end.
+ */
+const PLAIN_VALUE_CHAR = String.raw`[^\s"'\x60,;()\[\]{}<>\\]`;
+const VALUE_CHAR = String.raw`(?:${PLAIN_VALUE_CHAR}|\\{1,3}\/)`;
+/**
+ * The rest of an assigned value, read by `extend` once however many names share it. Unrolled
+ * (plain runs between escapes): JavaScriptCore reads a loop of alternatives far slower.
+ */
+const VALUE_RUN = new RegExp(String.raw`${PLAIN_VALUE_CHAR}*(?:\\{1,3}\/${PLAIN_VALUE_CHAR}*)*`, "y");
 /** Characters of a URL query value. */
 const QUERY_VALUE_CHAR = String.raw`[^&#\s"'<>]`;
 const QUERY_VALUE_RUN = new RegExp(`${QUERY_VALUE_CHAR}*`, "y");
@@ -45,7 +64,22 @@ const NAME_TAIL = "[A-Za-z0-9_.-]{0,64}";
  * and a literal start is far cheaper to search for.
  * SECRET_WORD_TRIGGERS (triggers.ts) must name every word here, or the word is never found.
  */
-const SECRET_WORD = String.raw`(?:secret|token|passw(?:or)?d|passwd|pwd|api[_-]?key|apikey|access[_-]?key|private[_-]?key|credential|auth[_-]?key)`;
+const SECRET_WORD = String.raw`(?:secret|token|passw(?:or)?d|passwd|pwd|api[_-]?key|apikey|access[_-]?key|private[_-]?key|credential|auth[_-]?key|signing[_-]?key|encryption[_-]?key|master[_-]?key|hmac[_-]?key|passphrase)`;
+
+/** A quote, JSON-escaped up to three times (`\\\"`). */
+const QUOTE = String.raw`\\{0,7}["']`;
+/**
+ * What lies between a secret-ish name and its value: `=`, `:`, `:=`, `=>` (quoted or not), and
+ * the forms that put the name and the value in two fields: `{"name": "DB_PASSWORD", "value":
+ * "…"}` (ECS task definitions, Kubernetes env in JSON), `- name: DB_PASSWORD⏎  value: …` (in
+ * YAML), and a Terraform variable's `default = "…"`.
+ */
+const NAME_TO_VALUE = [
+  String.raw`(?:${QUOTE})?[ \t]*(?::|=|:=|=>)[ \t]*(?:${QUOTE})?`,
+  String.raw`${QUOTE}[ \t]*,[ \t]*${QUOTE}[Vv]alue${QUOTE}[ \t]*:[ \t]*${QUOTE}`,
+  String.raw`["']?[ \t]*\r?\n[ \t]*-?[ \t]*value:[ \t]*["']?`,
+  String.raw`"[ \t]*\{[^{}]{0,160}?\bdefault[ \t]*=[ \t]*"`,
+].join("|");
 
 /** Not inside a word; a URL escape (`%2F`) before it counts as a boundary. */
 const WORD_START = TOKEN_START;
@@ -186,8 +220,9 @@ export const secretEntries: CatalogueEntry[] = [
     // Starts at "://" and reads the scheme in a lookbehind. Greedy up to the last `@` of the
     // authority: passwords may contain `@` themselves.
     triggers: [{ chars: ":", when: String.raw`(?=\/\/)` }],
-    pattern: /:\/\/(?<=(?<![A-Za-z0-9+.-])[A-Za-z][A-Za-z0-9+.-]*:\/\/)[^\s:/@"'<>]+:(?<value>[^\s/"'<>]+)@/g,
-    validate: (value) => isRealSecretValue(value),
+    // The user may be empty (`rediss://:PASSWORD@host`).
+    pattern: /:\/\/(?<=(?<![A-Za-z0-9+.-])[A-Za-z][A-Za-z0-9+.-]*:\/\/)[^\s:/@"'<>]*:(?<value>[^\s/"'<>]+)@/g,
+    validate: (value) => isRealUrlPassword(value),
   },
   {
     // The credential of an Authorization (or Proxy-Authorization) header, in any case:
@@ -218,7 +253,7 @@ export const secretEntries: CatalogueEntry[] = [
       // The value's first six characters; `extend` reads the rest of it.
       // The lookahead (implied by what follows) rejects a word inside a long name cheaply,
       // before the costlier lookbehind runs.
-      String.raw`${SECRET_WORD}(?=${NAME_TAIL}[\\"' \t:=])(?<![?&][A-Za-z0-9_.-]{0,64}${SECRET_WORD})${NAME_TAIL}(?:\\?["'])?[ \t]*(?::|=|:=|=>)[ \t]*(?:\\?["'])?(?<value>${VALUE_CHAR}{6})`,
+      String.raw`${SECRET_WORD}(?=${NAME_TAIL}[\\"' \t:=\r\n])(?<![?&][A-Za-z0-9_.-]{0,64}${SECRET_WORD})${NAME_TAIL}(?:${NAME_TO_VALUE})(?<value>${VALUE_CHAR}{6})`,
       "gi",
     ),
     // To the end of the value's run of characters (one read for every name sharing it), and
@@ -227,7 +262,17 @@ export const secretEntries: CatalogueEntry[] = [
       const runEndsAt = runEnd(text, end, VALUE_RUN, memo, "value");
       return text.charCodeAt(runEndsAt) === 0x28 /* ( */ ? undefined : withoutSentenceEnd(text, end, runEndsAt);
     },
-    validate: (value) => isRealSecretValue(value),
+    validate: (value, text, index) => isRealSecretValue(value, /["']/.test(text.charAt(index - 1))),
+  },
+  {
+    // Korean prose: `비밀번호는 …입니다` (the password is …), `시크릿 키 …는` (the secret key …).
+    // The value is ASCII: it ends where the Hangul particle after it starts.
+    type: "assigned_secret",
+    prefix: "SECRET_VALUE",
+    priority: 40,
+    triggers: [{ chars: "호드키", when: "(?<=비밀번호|패스워드|암호|시크릿\\s?키|비밀\\s?키|액세스\\s?키)" }],
+    pattern: /[호드키](?<=비밀번호|패스워드|암호|시크릿\s?키|비밀\s?키|액세스\s?키)(?:는|은|가|이|를|:|=)?\s*["'\x60]?(?<value>[A-Za-z0-9!#$%&*+\-/=?@^_~.]{5,}[A-Za-z0-9!#$%&*+\-/=?@^_~])/g,
+    validate: (value) => isRealSecretValue(value, true) && /[0-9]/.test(value),
   },
   {
     // ?api_key=…&token=… in URLs: the value stops at `&` or `#`.

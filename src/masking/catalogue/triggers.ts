@@ -19,7 +19,8 @@ export const ZONE = wordTrigger("z", "one", [0]);
 
 /**
  * Every word of `SECRET_WORD` in secrets.ts: secret, token, passw(or)d, passwd, pwd,
- * api[_-]?key, apikey, access[_-]?key, private[_-]?key, credential, auth[_-]?key.
+ * api[_-]?key, apikey, access[_-]?key, private[_-]?key, credential, auth[_-]?key,
+ * signing[_-]?key, encryption[_-]?key, master[_-]?key, hmac[_-]?key, passphrase.
  */
 export const SECRET_WORD_TRIGGERS: readonly Trigger[] = [
   SECRET,
@@ -31,6 +32,11 @@ export const SECRET_WORD_TRIGGERS: readonly Trigger[] = [
   wordTrigger("private[_-]?k", "ey", [7, 8]),
   wordTrigger("c", "redential", [0]),
   wordTrigger("auth[_-]?k", "ey", [4, 5]),
+  wordTrigger("signing[_-]?k", "ey", [7, 8]),
+  wordTrigger("encryption[_-]?k", "ey", [10, 11]),
+  wordTrigger("master[_-]?k", "ey", [6, 7]),
+  wordTrigger("hmac[_-]?k", "ey", [4, 5]),
+  wordTrigger("passp", "hrase", [4]),
 ];
 
 /** Every AWS host name this catalogue knows ends in amazonaws.com: patterns start there. */
