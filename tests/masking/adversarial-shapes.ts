@@ -123,7 +123,7 @@ export const FIXED_SHAPES: Shape[] = [
  * few more). A new entry needs a sample here; adversarial.test.ts fails until it has one.
  */
 export const ENTRY_SAMPLES = [
-  'S3_BUCKET=acme-prod-uploads Type: S3, Location: acme-artifacts-1 "RoleName": "deploy-prod" cdk-hnb659fds-assets-123456789012-us-east-1',
+  'S3_BUCKET=acme-prod-uploads Type: S3, Location: acme-artifacts-1 "RoleName": "deploy-prod" cdk-hnb659fds-assets-123456789012-us-east-1 "logGroup": "/ecs/web-1"',
   '("AKIAPWOQ5QLQOSEDUWXN", "oBkgEmBA5ofK7UNrI/3msFP0IkM+apbs+PJAKt58") 비밀번호는 7ty6VH706fmbdNoLahM입니다',
   "AWS_EC2_001 (SECRET_VALUE_042) IP_V4_1000",
   "ghp_abcdefghijklmnopqrstuvwxyz0123456789 github_pat_11ABCDEFG0123456789_abcdefghij glpat-abcdefghijklmnopqrst gldt-abcdefghijklmnopqrstu",

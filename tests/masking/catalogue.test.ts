@@ -118,8 +118,14 @@ const TABLE: Table = [
       ['{"QueueUrl": "https://us-west-1.queue.amazonaws.com/123456789012/billing_jobs"}', '{"QueueUrl": "https://us-west-1.queue.amazonaws.com/AWS_ACCOUNT_001/AWS_SQS_QUEUE_001"}'],
       ["url=https%3A%2F%2Fsqs.eu-west-1.amazonaws.com%2F123456789012%2Fjobs&x=1", "url=https%3A%2F%2Fsqs.eu-west-1.amazonaws.com%2FAWS_ACCOUNT_001%2FAWS_SQS_QUEUE_001&x=1"],
       ["https://queue.amazonaws.com/123456789012/legacy-q", "https://queue.amazonaws.com/AWS_ACCOUNT_001/AWS_SQS_QUEUE_001"],
+      // JSON inside JSON: the path's `/` escaped twice.
+      ['{\\"queue\\":\\"https:\\\\/\\\\/sqs.us-east-1.amazonaws.com\\\\/851776149028\\\\/importer-eecd\\"}', '{\\"queue\\":\\"https:\\\\/\\\\/sqs.us-east-1.amazonaws.com\\\\/AWS_ACCOUNT_001\\\\/AWS_SQS_QUEUE_001\\"}'],
+      ["| CDN | E56Y6L647UT83 / d0siikgvarma9v.cloudfront.net |", "| CDN | AWS_CLOUDFRONT_DIST_001 / AWS_CLOUDFRONT_DOMAIN_001 |"],
+      ['"logGroup": "/ecs/etl-api", "awslogs-group": "/aws/lambda/mailer-w7"', '"logGroup": "AWS_LOG_GROUP_001", "awslogs-group": "/aws/lambda/AWS_LOG_GROUP_002"'],
     ],
-    ["the bucket list", "mydb_backup", "logs/cluster-autoscaler", "dbconnection pool", "https://sqs.us-east-1.amazonaws.com/ and /1234567890123/q", "mysqs.us-east-1.amazonaws.com/123456789012/q"],
+    ["the bucket list", "mydb_backup", "logs/cluster-autoscaler", "dbconnection pool", "https://sqs.us-east-1.amazonaws.com/ and /1234567890123/q", "mysqs.us-east-1.amazonaws.com/123456789012/q", "log_group = aws_cloudwatch_log_group.app.name",
+      // AWS's own hosted zones (alias targets) name nothing of the user's.
+      '"AliasTarget": {"HostedZoneId": "Z2FDTNDATAQYW2", "DNSName": "d111.cloudfront.net"}', "hosted_zone_id = Z35SXDOTRQ7X7K"],
   ],
   [
     "field names",
@@ -149,7 +155,7 @@ const TABLE: Table = [
       ['{"PublicIp": "203.0.113.25", "PrivateIp": "10.0.1.5"}', '{"PublicIp": "IP_V4_001", "PrivateIp": "10.0.1.5"}'],
       ["listen [2600:1f18:abcd:1200::1]:443; doc 2001:db8::8a2e:370:7334", "listen [IP_V6_001]:443; doc IP_V6_002"],
     ],
-    ["10.0.0.1 172.16.5.4 192.168.1.1 127.0.0.1 169.254.169.254 100.64.0.1", "fe80::1 ::1 fd00::1", "version 1.2.3.4", "v1.2.3.4", "12:30:45", "00:1a:2b:3c:4d:5e", "999.1.1.1"],
+    ["10.0.0.1 172.16.5.4 192.168.1.1 127.0.0.1 169.254.169.254 100.64.0.1", "fe80::1 ::1 fd00::1", "version 1.2.3.4", "firmware 2.17.18.130 support", "앱 버전 9.19.7.65로 업데이트", "v1.2.3.4", "12:30:45", "00:1a:2b:3c:4d:5e", "999.1.1.1"],
   ],
   [
     "generic secrets",
@@ -261,4 +267,11 @@ test("huge, binary-ish and invalid UTF-16 input is handled without a crash", asy
   expect(masked.length).toBe(huge.length - "i-0a1b2c3d4e5f67890".length + "AWS_EC2_001".length);
   const binary = String.fromCharCode(...Array.from({ length: 4096 }, (_, i) => (i * 7919) % 65536)) + "\ud800 lone surrogate \udfff AKIAIOSFODNN7EXAMPLE";
   expect((await mask(binary)).endsWith("\ud800 lone surrogate \udfff AWS_ACCESS_KEY_001")).toBe(true);
+});
+
+test("account IDs in the output of get-caller-identity and in a custom-format flow log record", async () => {
+  expect(await mask("$ aws sts get-caller-identity --query Account --output text\n369953457845\n$ ls")).toBe("$ aws sts get-caller-identity --query Account --output text\nAWS_ACCOUNT_001\n$ ls");
+  expect(await mask("5 vpc-075b5b0253f7f0880 eni-0affab33446bdd951 575605385832 184.36.187.44 443 REJECT")).toBe("5 AWS_VPC_001 AWS_ENI_001 AWS_ACCOUNT_001 IP_V4_001 443 REJECT");
+  // Twelve digits on an unrelated line stay.
+  expect(await mask("order 369953457845 shipped")).toBe("order 369953457845 shipped");
 });

@@ -22,8 +22,13 @@ const ACCOUNT_CONTEXT = /(account|owner|계정|aws_?id|principal|payer|--account
  * (version, account, interface or `-`). Read from the few characters around the number.
  */
 function inFlowLogRecord(text: string, index: number): boolean {
-  return /(?:^|[\s"'])[2-9] $/.test(text.slice(Math.max(0, index - 4), index)) && /^ (?:eni-[0-9a-f]{8,17}|-) /.test(text.slice(index + 12, index + 12 + 23));
+  if (/(?:^|[\s"'])[2-9] $/.test(text.slice(Math.max(0, index - 4), index)) && /^ (?:eni-[0-9a-f]{8,17}|-) /.test(text.slice(index + 12, index + 12 + 23))) return true;
+  // A custom format (`${interface-id} ${account-id} …`): the account right after a resource ID.
+  return /(?:^|\s)(?:eni|i|vpc|subnet)-(?:[0-9a-f]{8}|[0-9a-f]{17}) $/.test(text.slice(Math.max(0, index - 26), index));
 }
+
+/** The output of `aws sts get-caller-identity` (text or JSON) on the lines after the command. */
+const CALLER_IDENTITY_OUTPUT = /get-caller-identity[^\n]*\n(?:[^\n]*\n){0,3}[^\n]{0,64}$/;
 
 /** A secret access key: forty base64 characters, a `/` maybe JSON-escaped. */
 const SECRET_KEY_VALUE = String.raw`(?:[A-Za-z0-9+]|\\{0,3}\/){40}(?![A-Za-z0-9/+=]|\\+\/)`;
@@ -117,7 +122,7 @@ export const credentialEntries: CatalogueEntry[] = [
     prefix: "AWS_ACCOUNT",
     priority: 12,
     pattern: new RegExp(String.raw`${TOKEN_START}\d{12}${TOKEN_END}`, "g"),
-    validate: (_value, text, index) => contextBefore(text, index, ACCOUNT_CONTEXT) || inFlowLogRecord(text, index),
+    validate: (_value, text, index) => contextBefore(text, index, ACCOUNT_CONTEXT) || inFlowLogRecord(text, index) || contextBefore(text, index, CALLER_IDENTITY_OUTPUT, 400),
   },
   {
     // ECR registry hosts spell the account: mask it as the same AWS_ACCOUNT as elsewhere.

@@ -1,6 +1,7 @@
 /** AWS host names and name-like identifiers that only context makes recognisable. */
 import { AFTER_ESCAPE } from "../boundary.ts";
 import { contextBefore, type CatalogueEntry } from "../types.ts";
+import { AWS_HOSTED_ZONES } from "./aws-hosted-zones.ts";
 import { AMAZONAWS, ZONE } from "./triggers.ts";
 
 /** Not inside a longer host name; a URL escape (`%2F`) before it counts as a boundary. */
@@ -34,8 +35,8 @@ const awsHost = (type: string, prefix: string, head: string): CatalogueEntry => 
 /** `/aws/SERVICE/` after its first `/` (see the log_group entry). */
 const LOG_GROUP_AFTER_SLASH = String.raw`aws\/(?<=(?<![A-Za-z0-9_])\/aws\/)(?:lambda|ecs|eks|rds\/instance|rds\/cluster|apigateway|codebuild|vendedlogs|kinesisfirehose|batch|sagemaker\/[A-Za-z]+|states)\/`;
 
-/** A URL path separator, also URL-encoded. */
-const PATH_SEP = "(?:\\/|%2[Ff])";
+/** A URL path separator, also URL-encoded or JSON-escaped (`\/`, `\\\/` in JSON inside JSON). */
+const PATH_SEP = "(?:\\\\{0,3}\\/|%2[Ff])";
 /** An SQS queue's name (`.fifo` included); a sentence's final `.` is not part of it. */
 const QUEUE_NAME = "[A-Za-z0-9_-]{1,80}(?:\\.fifo)?(?![A-Za-z0-9_-]|\\.[A-Za-z0-9])";
 
@@ -56,7 +57,7 @@ const sqsQueueUrl: CatalogueEntry = {
   ),
   // The account always; the queue's name when it is one (`a.b` is not: the account alone).
   expand: (value, index) => {
-    const path = /(\/|%2[Ff])(\d{12})(\/|%2[Ff])?/.exec(value)!;
+    const path = /(\/|%2[Ff])(\d{12})(\\{0,3}\/|%2[Ff])?/.exec(value)!;
     const accountStart = index + path.index + path[1]!.length;
     const parts = [{ start: accountStart, end: accountStart + 12, type: "aws_account_id", prefix: "AWS_ACCOUNT", priority: 10 }];
     const queueStart = accountStart + 12 + (path[3]?.length ?? 0);
@@ -152,6 +153,7 @@ export const endpointEntries: CatalogueEntry[] = [
     // `\s*(?:[:=]\s*)?`, not `\s*[:=]?\s*`: two runs of spaces with nothing between them
     // split a long run of spaces every possible way (quadratic).
     pattern: /zone(?:(?<=hostedzone)\/|(?:_?id|-id)(?:\\?["'])?\s*(?:[:=]\s*)?(?:\\?["'])?)(?<value>Z[A-Z0-9]{8,32})(?![A-Z0-9])/gi,
+    validate: (value) => !AWS_HOSTED_ZONES.has(value),
   },
   {
     type: "cloudfront_distribution_id",
@@ -162,7 +164,10 @@ export const endpointEntries: CatalogueEntry[] = [
     // inside it (a match ends where its run of capitals and digits does).
     triggers: [{ chars: "E", when: "(?<=(?<![A-Z0-9])E)(?=[A-Z0-9]{12,13}(?![A-Z0-9]))" }],
     pattern: /E[A-Z0-9]{12,13}(?![A-Z0-9])/g,
-    validate: (_value, text, index) => !/[A-Z0-9]/.test(text.charAt(index - 1)) && contextBefore(text, index, /(distribution|cloudfront)[^\n]{0,32}$/i),
+    // A distribution word or "CDN" before it on its line, or its cloudfront.net domain just after it.
+    validate: (value, text, index) =>
+      !/[A-Z0-9]/.test(text.charAt(index - 1)) &&
+      (contextBefore(text, index, /(distribution|cloudfront|\bcdn\b)[^\n]{0,32}$/i) || /^[^\n]{0,24}\.cloudfront\.net/.test(text.slice(index + value.length, index + value.length + 64))),
   },
   {
     type: "log_group",

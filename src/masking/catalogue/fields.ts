@@ -21,8 +21,11 @@ const QUOTE = String.raw`(?:\\{0,7}["'\x60])`;
 /** `:`, `=`, `=>`, `:=` between a field's name and its value, or `aws.String(` (Go). */
 const ASSIGN = String.raw`(?:${QUOTE}?[ \t]*(?::=|=>|:|=)[ \t]*(?:aws\.String\()?${QUOTE}?)`;
 
-/** Terraform and code references, not names: `var.bucket`, `local.x`, `props.bucketName`. */
-const REFERENCE = /^(?:var|local|locals|module|data|each|self|this|props|config|settings|env|os|process|args|params|cfg)\./;
+/**
+ * Terraform and code references, not names: `var.bucket`, `local.x`, `props.bucketName`,
+ * `aws_cloudwatch_log_group.app.name` (a resource type, then an attribute).
+ */
+const REFERENCE = /^(?:(?:var|local|locals|module|data|each|self|this|props|config|settings|env|os|process|args|params|cfg)\.|[a-z][a-z0-9]*_[a-z0-9_]*\.[a-z])/;
 /** Words that fill a name's place without being one. */
 const PLACEHOLDER = /^(?:true|false|null|none|nil|undefined|string|required|optional|example|default)$/i;
 
@@ -119,6 +122,19 @@ export const fieldEntries: CatalogueEntry[] = [
     ),
     classify: (groups) => nameKind(groups.head!),
     family: NAME_KINDS,
+    validate: isFieldName,
+  },
+  {
+    // "logGroup": "/ecs/web", awslogs-group: /ecs/web, log_group = "…" (…Name fields are above).
+    // AWS's own `/aws/SERVICE/` prefix stays readable.
+    type: "log_group",
+    prefix: "AWS_LOG_GROUP",
+    priority: 16,
+    triggers: [{ chars: "pP", when: "(?<=(?i:group))", back: [4] }],
+    pattern: new RegExp(
+      String.raw`(?:group|GROUP|Group)(?<=(?<![A-Za-z0-9])(?:[Ll]og[_-]?|LOG_|awslogs-)(?:group|GROUP|Group))(?:${ASSIGN})(?:\/aws\/[a-z0-9-]+\/)?(?<value>\/?[A-Za-z0-9_.#-][A-Za-z0-9_.#/-]{0,511})(?![A-Za-z0-9_.#/-])`,
+      "g",
+    ),
     validate: isFieldName,
   },
   {

@@ -46,6 +46,9 @@ function digitsBefore(text: string, index: number, max: number, digit: RegExp): 
 /** An IPv6 candidate after its first `:` (see the ipv6_public entry). */
 const IPV6_AFTER_COLON = String.raw`(?:(?<=(?:(?<![0-9A-Za-z_:.])|${AFTER_ESCAPE})[0-9a-fA-F]{1,4}:)[0-9a-fA-F]{0,4}(?::[0-9a-fA-F]{0,4}){1,6}|(?<=(?<![0-9A-Za-z_:.]):)(?::[0-9a-fA-F]{0,4}){2,7})(?![0-9A-Za-z_:]|\.\d)`;
 
+/** Words after which four dotted numbers are a version (`firmware 2.17.18.130`, `버전 9.1.7.6`). */
+const VERSION_CONTEXT = /(?:version|release|ver\.?|firmware|build|버전|펌웨어)\s*[:=]?\s*$/i;
+
 export const networkEntries: CatalogueEntry[] = [
   {
     type: "ipv4_public",
@@ -58,7 +61,7 @@ export const networkEntries: CatalogueEntry[] = [
     triggers: [{ chars: ".", when: String.raw`(?<=\d\.)(?=\d{1,3}\.\d{1,3}\.\d{1,3}(?![0-9A-Za-z_]|\.\d))` }],
     pattern: /\.(?:\d{1,3}\.){2}\d{1,3}(?![0-9A-Za-z_]|\.\d)(?<=(?:(?<![0-9A-Za-z_]|\d\.)|(?<=\\[ntrbf"\\/]|\\u[0-9A-Fa-f]{4}|%[0-9A-Fa-f]{2}))\d{1,3}\.\d{1,3}\.\d{1,3}\.\d{1,3})/g,
     leadIn: (_groups, text, index) => digitsBefore(text, index, 3, /[0-9]/),
-    validate: (value, text, index) => isPublicIpv4(value) && !contextBefore(text, index, /(version|release|ver\.?)\s*[:=]?\s*$/i, 16),
+    validate: (value, text, index) => isPublicIpv4(value) && !contextBefore(text, index, VERSION_CONTEXT, 24),
   },
   {
     type: "ipv6_public",
