@@ -5,6 +5,9 @@
  * The floors are the best figures measured so far: a change that lets one more value through
  * fails CI. Needs python3 (the scorer uses its standard library only).
  *
+ * Then the same documents go through /v1/messages (eval-messages.ts), and what reached the
+ * scripted upstream is scored the same way.
+ *
  * Look-alikes are reported twice: all of them, and without the kinds whose masking is the
  * product's stated policy (README, "What is masked"): documentation IPs and AWS's example
  * values are masked like any other, and typed surrogates come back as typed but are masked
@@ -13,13 +16,18 @@
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { scoreThroughMessages } from "./eval-messages.ts";
 
 const ROOT = join(import.meta.dir, "..");
 const EVAL_DIR = process.env.EVAL_DIR ?? join(ROOT, "tests/fixtures/eval");
 const POLICY_KINDS = ["surrogate_lookalike", "documentation_ip", "aws_doc_placeholder"];
 
-/** Best measured on the development set; raise them when you do better, never lower them. */
-export const FLOORS = { recall: 1.0, leaks: 0, negativesIntactUnderPolicy: 164 / 166 };
+/**
+ * Best measured on the development set; raise them when you do better, never lower them.
+ * `upstreamLeaks`: values that reached the upstream when every document went through
+ * /v1/messages as a tool result (the request path adds the tenant memory and the guard).
+ */
+export const FLOORS = { recall: 1.0, leaks: 0, negativesIntactUnderPolicy: 164 / 166, upstreamLeaks: 0 };
 
 interface Report {
   recall: number;
@@ -86,7 +94,10 @@ if (import.meta.main) {
     `recall=${report.recall.toFixed(4)} leaks=${report.leaks} negatives_intact=${report.negatives_intact.toFixed(4)} ` +
       `negatives_intact_under_policy=${negativesUnderPolicy.toFixed(4)} (${policy.intact}/${policy.n}) mbps=${report.mbps.toFixed(2)}`,
   );
+  const messages = await scoreThroughMessages(EVAL_DIR);
+  console.log(`through /v1/messages (${messages.documents} documents as tool results): upstream_recall=${messages.recall.toFixed(4)} upstream_leaks=${messages.leaks}`);
   const failures = [
+    messages.leaks > FLOORS.upstreamLeaks && `${messages.leaks} values reached the upstream > floor ${FLOORS.upstreamLeaks}`,
     report.recall < FLOORS.recall && `recall ${report.recall.toFixed(4)} < floor ${FLOORS.recall}`,
     report.leaks > FLOORS.leaks && `leaks ${report.leaks} > floor ${FLOORS.leaks}`,
     negativesUnderPolicy < FLOORS.negativesIntactUnderPolicy && `negatives intact (policy) ${negativesUnderPolicy.toFixed(4)} < floor ${FLOORS.negativesIntactUnderPolicy}`,
