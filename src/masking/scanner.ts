@@ -185,7 +185,9 @@ function addCandidate(candidates: Candidate[], entry: CatalogueEntry, m: RegExpE
   const matched = value ?? (entry.leadOnly ? groups.lead! : text.slice(start, matchEnd));
   if (entry.validate && !entry.validate(matched, text, start)) return matchEnd;
   if (entry.expand) {
-    const parts = entry.expand(m[0], m.index, groups);
+    // With a lead-in, the composite starts where the lead does (a host read back from its domain).
+    const from = m.index - lead;
+    const parts = entry.expand(lead ? text.slice(from, m.index + m[0].length) : m[0], from, groups);
     if (!parts) return;
     // A composite claims its span up to its last part, so nothing inside it is masked
     // piecemeal, while whatever follows its last part is still scanned by the others.
@@ -195,7 +197,7 @@ function addCandidate(candidates: Candidate[], entry: CatalogueEntry, m: RegExpE
       end = 0;
       for (const part of parts) end = Math.max(end, part.end);
     }
-    candidates.push({ start: m.index, end, type: entry.type, prefix: entry.prefix, priority: entry.priority, parts });
+    candidates.push({ start: from, end, type: entry.type, prefix: entry.prefix, priority: entry.priority, parts });
     return matchEnd;
   }
   const kind = entry.classify ? entry.classify(groups, matched) : entry;

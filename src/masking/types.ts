@@ -82,7 +82,10 @@ export interface CatalogueEntry {
    * tail that several starts share is read once (see `runEnd`).
    */
   extend?: (text: string, end: number, memo: ExtendMemo) => number | undefined;
-  /** Splits a match into parts to mask separately (ARNs, ECR hosts); empty = leave it alone. */
+  /**
+   * Splits a match into parts to mask separately (ARNs, ECR hosts); empty = leave it alone,
+   * undefined = no match. `value` and `index` include what `leadIn` counted.
+   */
   expand?: (value: string, index: number, groups: Record<string, string | undefined>) => Match[] | undefined;
 }
 

@@ -123,6 +123,7 @@ export const FIXED_SHAPES: Shape[] = [
  * few more). A new entry needs a sample here; adversarial.test.ts fails until it has one.
  */
 export const ENTRY_SAMPLES = [
+  "https://search-logs-4fx2abc9.eu-west-1.es.amazonaws.com us-east-1_AbCdEf123 us-east-1:0a1b2c3d-1234-5678-9abc-def012345678 o-a1b2c3d4e5",
   'S3_BUCKET=acme-prod-uploads Type: S3, Location: acme-artifacts-1 "RoleName": "deploy-prod" cdk-hnb659fds-assets-123456789012-us-east-1 "logGroup": "/ecs/web-1"',
   '("AKIAPWOQ5QLQOSEDUWXN", "oBkgEmBA5ofK7UNrI/3msFP0IkM+apbs+PJAKt58") 비밀번호는 7ty6VH706fmbdNoLahM입니다',
   "AWS_EC2_001 (SECRET_VALUE_042) IP_V4_1000",

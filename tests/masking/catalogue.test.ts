@@ -120,10 +120,18 @@ const TABLE: Table = [
       ["https://queue.amazonaws.com/123456789012/legacy-q", "https://queue.amazonaws.com/AWS_ACCOUNT_001/AWS_SQS_QUEUE_001"],
       // JSON inside JSON: the path's `/` escaped twice.
       ['{\\"queue\\":\\"https:\\\\/\\\\/sqs.us-east-1.amazonaws.com\\\\/851776149028\\\\/importer-eecd\\"}', '{\\"queue\\":\\"https:\\\\/\\\\/sqs.us-east-1.amazonaws.com\\\\/AWS_ACCOUNT_001\\\\/AWS_SQS_QUEUE_001\\"}'],
+      // Any host under AWS's domains: AWS's labels stay, the customer's are one value.
+      ["curl https://search-logs-4fx2abc9.eu-west-1.es.amazonaws.com/_search", "curl https://AWS_HOST_001.eu-west-1.es.amazonaws.com/_search"],
+      ["https://abcd1234efgh5678.lambda-url.us-east-1.on.aws/ and https://d-9067a1b2c3.awsapps.com/start", "https://AWS_HOST_001.lambda-url.us-east-1.on.aws/ and https://AWS_HOST_002.awsapps.com/start"],
+      ["pip config set global.index-url https://acme-123456789012.d.codeartifact.us-east-1.amazonaws.com/pypi/py/simple/", "pip config set global.index-url https://AWS_HOST_001-AWS_ACCOUNT_001.d.codeartifact.us-east-1.amazonaws.com/pypi/py/simple/"],
+      ["UserPoolId: us-east-1_AbCdEf123, IdentityPoolId: us-east-1:0a1b2c3d-1234-5678-9abc-def012345678", "UserPoolId: AWS_COGNITO_USER_POOL_001, IdentityPoolId: AWS_COGNITO_IDENTITY_POOL_001"],
+      ['"Id": "o-a1b2c3d4e5", "ParentId": "ou-ab12-cd34ef56"', '"Id": "AWS_ORGANIZATION_001", "ParentId": "AWS_ORGANIZATION_OU_001"'],
       ["| CDN | E56Y6L647UT83 / d0siikgvarma9v.cloudfront.net |", "| CDN | AWS_CLOUDFRONT_DIST_001 / AWS_CLOUDFRONT_DOMAIN_001 |"],
       ['"logGroup": "/ecs/etl-api", "awslogs-group": "/aws/lambda/mailer-w7"', '"logGroup": "AWS_LOG_GROUP_001", "awslogs-group": "/aws/lambda/AWS_LOG_GROUP_002"'],
     ],
     ["the bucket list", "mydb_backup", "logs/cluster-autoscaler", "dbconnection pool", "https://sqs.us-east-1.amazonaws.com/ and /1234567890123/q", "mysqs.us-east-1.amazonaws.com/123456789012/q", "log_group = aws_cloudwatch_log_group.app.name",
+      "endpoints sqs.us-east-1.amazonaws.com, s3.amazonaws.com, bedrock-runtime.us-west-2.amazonaws.com and the principal ecs-tasks.amazonaws.com",
+      "o-exampleorgid us-east-1_abcdefghi",
       // AWS's own hosted zones (alias targets) name nothing of the user's.
       '"AliasTarget": {"HostedZoneId": "Z2FDTNDATAQYW2", "DNSName": "d111.cloudfront.net"}', "hosted_zone_id = Z35SXDOTRQ7X7K"],
   ],

@@ -7,6 +7,8 @@ import { credentialEntries } from "./credentials.ts";
 import { ec2Entries } from "./ec2.ts";
 import { endpointEntries } from "./endpoints.ts";
 import { fieldEntries } from "./fields.ts";
+import { hostEntries } from "./hosts.ts";
+import { idEntries } from "./ids.ts";
 import { networkEntries } from "./network.ts";
 import { secretEntries } from "./secrets.ts";
 
@@ -34,6 +36,8 @@ export function builtInCatalogue(arnMode: "parts" | "whole"): CatalogueEntry[] {
     ...credentialEntries,
     ...endpointEntries,
     ...fieldEntries,
+    ...hostEntries,
+    ...idEntries,
     ...ec2Entries,
     ...networkEntries,
   ];
