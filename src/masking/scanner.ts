@@ -176,7 +176,7 @@ function addCandidate(candidates: Candidate[], entry: CatalogueEntry, m: RegExpE
   let start: number;
   if (entry.extend) {
     // The value (if any) is the end of the match, and grows with it.
-    const end = entry.extend(text, matchEnd, memo);
+    const end = entry.extend(text, matchEnd, memo, groups);
     if (end === undefined) return undefined;
     start = value === undefined ? m.index - lead : matchEnd - value.length;
     matchEnd = end;

@@ -81,7 +81,7 @@ export interface CatalogueEntry {
    * match grows with it. `memo` is one object per entry and scan, shared by every start, so a
    * tail that several starts share is read once (see `runEnd`).
    */
-  extend?: (text: string, end: number, memo: ExtendMemo) => number | undefined;
+  extend?: (text: string, end: number, memo: ExtendMemo, groups: Record<string, string | undefined>) => number | undefined;
   /**
    * Splits a match into parts to mask separately (ARNs, ECR hosts); empty = leave it alone,
    * undefined = no match. `value` and `index` include what `leadIn` counted.

@@ -59,7 +59,8 @@ export const FIXED_SHAPES: Shape[] = [
   { name: "secret_token_password_api_key_ repeated", make: (n) => repeat("secret_token_password_api_key_", n), matches: 0 },
   // Each `password=` opens a name whose value is the rest of the run: one surviving match.
   { name: "password= repeated", make: (n) => repeat("password=", n), matches: 1 },
-  { name: "PASSWORD: spaced repeated (each value is the next name)", make: (n) => repeat("PASSWORD: ", n), matches: 99_999 },
+  // Each value would be the next name, `PASSWORD` (its `:` ends the sentence): a placeholder, not a secret.
+  { name: "PASSWORD: spaced repeated (each value is the next name)", make: (n) => repeat("PASSWORD: ", n), matches: 0 },
   { name: "secret_key= repeated", make: (n) => repeat("secret_key=", n), matches: 1 },
   { name: "token token … (no separator)", make: (n) => repeat("token ", n), matches: 0 },
   { name: "credential run", make: (n) => repeat("credential", n), matches: 0 },
@@ -123,6 +124,7 @@ export const FIXED_SHAPES: Shape[] = [
  * few more). A new entry needs a sample here; adversarial.test.ts fails until it has one.
  */
 export const ENTRY_SAMPLES = [
+  "mysql -u root -pS3cretPass! mydb; mysql -p'S3cret Pass' db",
   "https://search-logs-4fx2abc9.eu-west-1.es.amazonaws.com us-east-1_AbCdEf123 us-east-1:0a1b2c3d-1234-5678-9abc-def012345678 o-a1b2c3d4e5",
   'S3_BUCKET=acme-prod-uploads Type: S3, Location: acme-artifacts-1 "RoleName": "deploy-prod" cdk-hnb659fds-assets-123456789012-us-east-1 "logGroup": "/ecs/web-1"',
   '("AKIAPWOQ5QLQOSEDUWXN", "oBkgEmBA5ofK7UNrI/3msFP0IkM+apbs+PJAKt58") 비밀번호는 7ty6VH706fmbdNoLahM입니다',
@@ -162,7 +164,7 @@ export function sampleMatch(entry: CatalogueEntry, samples: readonly string[] = 
       }
       const lead = entry.leadIn ? entry.leadIn(m.groups ?? {}, sample, m.index) : 0;
       let end = m.index + m[0].length;
-      if (entry.extend) end = entry.extend(sample, end, {}) ?? end;
+      if (entry.extend) end = entry.extend(sample, end, {}, m.groups ?? {}) ?? end;
       return sample.slice(m.index - lead, end);
     }
   }

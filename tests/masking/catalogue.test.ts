@@ -193,10 +193,18 @@ const TABLE: Table = [
       // An empty user, and a dotted password, in a connection URL.
       ["REDIS_URL=rediss://:uwL0I4EWlyRwnGz@cache:6379 and postgresql://admin:avz7.LXqsXRLlt3@db/app", "REDIS_URL=rediss://:SECRET_PASSWORD_001@cache:6379 and postgresql://admin:SECRET_PASSWORD_002@db/app"],
       ["시크릿 키 dfZMu32CS6/c3UnPw+7ZsxUeh4YESrVBzoyp5R2V는 폐기했습니다. 비밀번호는 7ty6VH706fmbdNoLahM입니다.", "시크릿 키 SECRET_VALUE_001는 폐기했습니다. 비밀번호는 SECRET_VALUE_002입니다."],
+      // A value reads like a person reads it: a quoted one to its matching quote (spaces, `,;()"` inside),
+      // an unquoted one to the next space, before the next `;key=` field, without its sentence's punctuation.
+      [`password="correct horse battery staple" and PASSWORD='a,b(c);d"e' and secret=\`x,y;z(1)\``, `password="SECRET_VALUE_001" and PASSWORD='SECRET_VALUE_002' and secret=\`SECRET_VALUE_003\``],
+      ["Server=db;Password=Pa55word!;Database=app", "Server=db;Password=SECRET_VALUE_001;Database=app"],
+      ["{password: abc123def, user: bob} f(password=abcdef123)", "{password: SECRET_VALUE_001, user: bob} f(password=SECRET_VALUE_002)"],
+      // Command-line flags that take passwords.
+      ["mysql -u root -pS3cretPass! mydb; mysql -p'S3cret Pass' -h db", "mysql -u root -SECRET_VALUE_001 mydb; mysql -p'SECRET_VALUE_002' -h db"],
+      ["aws rds create-db-instance --master-user-password Sup3rS3cret --db-instance-identifier x; PGPASSWORD=pgS3cret9 psql", "aws rds create-db-instance --master-user-password SECRET_VALUE_001 --db-instance-identifier x; PGPASSWORD=SECRET_VALUE_002 psql"],
       ["GET https://api.example.com/v1?api_key=abcdef123456&page=2", "GET https://api.example.com/v1?api_key=SECRET_VALUE_001&page=2"],
       ["GET /file?X-Amz-Credential=AKIAIOSFODNN7EXAMPLE%2F20240501&X-Amz-Signature=aeeed9bbccd4d02ee5c0109b86d86835f995330da4c265957d157751f604d404", "GET /file?X-Amz-Credential=SECRET_VALUE_001&X-Amz-Signature=SECRET_AWS_SIGNATURE_001"],
     ],
-    ["password = getPassword()", "password: ${DB_PASSWORD}", "token: null", "api_key: config.apiKey", "the password field", "color: #deadbeef", "Authorization: Basic authentication is disabled", "authorization: basic credentials", 'Authorization: Basic realm="x"', "Authorization: bearer token", "Authorization: Basic abcdefgh"],
+    ["password = getPassword()", "docker login --password-stdin < pw.txt", "mysql -u root -p mydb", "password: ${DB_PASSWORD}", "token: null", "api_key: config.apiKey", "the password field", "color: #deadbeef", "Authorization: Basic authentication is disabled", "authorization: basic credentials", 'Authorization: Basic realm="x"', "Authorization: bearer token", "Authorization: Basic abcdefgh"],
   ],
   [
     "AWS secret access keys",

@@ -121,7 +121,9 @@ export const fieldEntries: CatalogueEntry[] = [
       "g",
     ),
     classify: (groups) => nameKind(groups.head!),
-    family: NAME_KINDS,
+    // Only the kinds not typed like an ARN part: those (`arn_iam_role`…) are named by their
+    // prefix, as inside an ARN, and /metrics counts them as arn_resource.
+    family: NAME_KINDS.filter((kind) => !kind.type.startsWith("arn_")),
     validate: isFieldName,
   },
   {

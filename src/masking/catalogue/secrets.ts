@@ -24,31 +24,6 @@ function isRealUrlPassword(value: string): boolean {
   return !/^[$%{<]/.test(value) && /[A-Za-z0-9]/.test(value);
 }
 
-/**
- * A value's end without the full stop of the sentence it ends (`password=Hunter2!x.` then a
- * space or the end): `.` at the very end of an unquoted value is punctuation far more often
- * than part of it (inside quotes, the quote ends the value). Never shorter than `min`, where
- * the regex's fixed opening ends.
- */
-function withoutSentenceEnd(text: string, min: number, end: number): number {
-  const next = text.charCodeAt(end);
-  if (!(Number.isNaN(next) || next === 0x20 || next === 0x0a || next === 0x09 || next === 0x0d)) return end;
-  let trimmed = end;
-  while (trimmed > min && text.charCodeAt(trimmed - 1) === 0x2e /* . */) trimmed--;
-  return trimmed;
-}
-
-/**
- * Characters of an assigned value: not whitespace, quotes, separators or brackets; a `/`
- * JSON-escaped (`\/`, `\\/`) is one of its characters, not its end.
- */
-const PLAIN_VALUE_CHAR = String.raw`[^\s"'\x60,;()\[\]{}<>\\]`;
-const VALUE_CHAR = String.raw`(?:${PLAIN_VALUE_CHAR}|\\{1,3}\/)`;
-/**
- * The rest of an assigned value, read by `extend` once however many names share it. Unrolled
- * (plain runs between escapes): JavaScriptCore reads a loop of alternatives far slower.
- */
-const VALUE_RUN = new RegExp(String.raw`${PLAIN_VALUE_CHAR}*(?:\\{1,3}\/${PLAIN_VALUE_CHAR}*)*`, "y");
 /** Characters of a URL query value. */
 const QUERY_VALUE_CHAR = String.raw`[^&#\s"'<>]`;
 const QUERY_VALUE_RUN = new RegExp(`${QUERY_VALUE_CHAR}*`, "y");
@@ -67,19 +42,57 @@ const NAME_TAIL = "[A-Za-z0-9_.-]{0,64}";
 const SECRET_WORD = String.raw`(?:secret|token|passw(?:or)?d|passwd|pwd|api[_-]?key|apikey|access[_-]?key|private[_-]?key|credential|auth[_-]?key|signing[_-]?key|encryption[_-]?key|master[_-]?key|hmac[_-]?key|passphrase)`;
 
 /** A quote, JSON-escaped up to three times (`\\\"`). */
-const QUOTE = String.raw`\\{0,7}["']`;
+const QUOTE = String.raw`\\{0,7}["'\x60]`;
 /**
- * What lies between a secret-ish name and its value: `=`, `:`, `:=`, `=>` (quoted or not), and
- * the forms that put the name and the value in two fields: `{"name": "DB_PASSWORD", "value":
- * "…"}` (ECS task definitions, Kubernetes env in JSON), `- name: DB_PASSWORD⏎  value: …` (in
- * YAML), and a Terraform variable's `default = "…"`.
+ * What lies between a secret-ish name and its value (before the value's own opening quote):
+ * `=`, `:`, `:=`, `=>`, and the forms that put the name and the value in two fields:
+ * `{"name": "DB_PASSWORD", "value": "…"}` (ECS task definitions, Kubernetes env in JSON),
+ * `- name: DB_PASSWORD⏎  value: …` (in YAML), a Terraform variable's `default = "…"`, and a
+ * command-line flag and its argument (`--password …`, `--master-user-password …`).
  */
 const NAME_TO_VALUE = [
-  String.raw`(?:${QUOTE})?[ \t]*(?::|=|:=|=>)[ \t]*(?:${QUOTE})?`,
-  String.raw`${QUOTE}[ \t]*,[ \t]*${QUOTE}[Vv]alue${QUOTE}[ \t]*:[ \t]*${QUOTE}`,
-  String.raw`["']?[ \t]*\r?\n[ \t]*-?[ \t]*value:[ \t]*["']?`,
-  String.raw`"[ \t]*\{[^{}]{0,160}?\bdefault[ \t]*=[ \t]*"`,
+  String.raw`(?:${QUOTE})?[ \t]*(?::|=|:=|=>)[ \t]*`,
+  String.raw`${QUOTE}[ \t]*,[ \t]*${QUOTE}[Vv]alue${QUOTE}[ \t]*:[ \t]*`,
+  String.raw`["']?[ \t]*\r?\n[ \t]*-?[ \t]*value:[ \t]*`,
+  String.raw`"[ \t]*\{[^{}]{0,160}?\bdefault[ \t]*=[ \t]*`,
+  String.raw`(?<=(?<![A-Za-z0-9-])--[A-Za-z0-9-]{1,64})[ \t]+(?!-)`,
 ].join("|");
+
+/** The first character of a value: not a space, a quote or a backslash (but an escaped `/`). */
+const VALUE_OPENING = String.raw`(?:[^\s"'\x60\\<>|]|\\{1,3}\/)`;
+/** An unquoted value runs to the next space or quote (a `/` JSON-escaped is one of its characters). */
+const UNQUOTED_VALUE_RUN = /[^\s"'\x60\\]*(?:\\{1,3}\/[^\s"'\x60\\]*)*/y;
+/** A quoted value can hold spaces (a passphrase), but no line break, and is at most this long. */
+const MAX_QUOTED = 512;
+/** Where the next field of a connection string or option list starts (`;Database=…`, `, user=…`). */
+const NEXT_FIELD = /[;,&][ \t]*[A-Za-z_][A-Za-z0-9_.-]*[ \t]*=/;
+
+/**
+ * Where an assigned value that starts at `start` ends, reading like a person: a quoted value
+ * ends at the quote that matches its opening one (`"a, b (c)"` is one value); an unquoted one
+ * at the next space or quote, before the next `;key=` field, without the punctuation that ends
+ * its sentence (`.`, `,`, `;`, `:`) or a bracket it did not open. A call (`getPassword()`) is
+ * not a value. Every search is remembered in `memo`, so starts that share a tail read it once.
+ */
+function assignedValueEnd(text: string, start: number, quote: string | undefined, memo: ExtendMemo): number | undefined {
+  if (quote) {
+    const close = nextIndex(text, quote, start, memo, `quote${quote}`);
+    const lineEnd = nextIndex(text, "\n", start, memo, "line");
+    if (close > start && close - start <= MAX_QUOTED && (lineEnd === -1 || lineEnd > close)) return close - start >= 6 ? close : undefined;
+  }
+  let end = runEnd(text, start, UNQUOTED_VALUE_RUN, memo, "value");
+  const run = text.slice(start, end);
+  if (/^[A-Za-z_$][\w$.]*\(/.test(run)) return undefined;
+  const field = NEXT_FIELD.exec(run);
+  if (field) end = start + field.index;
+  for (;;) {
+    const last = text.charAt(end - 1);
+    if (".,;:".includes(last) && end - 1 > start) end--;
+    else if (")]}>".includes(last) && !run.slice(0, end - start).includes("([{<".charAt(")]}>".indexOf(last)))) end--;
+    else break;
+  }
+  return end - start >= 6 ? end : undefined;
+}
 
 /** Not inside a word; a URL escape (`%2F`) before it counts as a boundary. */
 const WORD_START = TOKEN_START;
@@ -148,6 +161,32 @@ function pemEnd(text: string, headerEnd: number, memo: ExtendMemo): number | und
   PEM_BODY.lastIndex = headerEnd;
   PEM_BODY.test(text);
   return PEM_BODY.lastIndex > headerEnd ? PEM_BODY.lastIndex : undefined;
+}
+
+/** `-p` after a MySQL or MariaDB client on the same line (a lookbehind from the `p`). */
+const MYSQL_DASH_P = String.raw`(?<=(?<![A-Za-z0-9_-])(?:mysql|mysqldump|mysqladmin|mariadb|mariadb-dump)(?:\s[^\n]{0,120})?\s-p)`;
+
+/**
+ * The MySQL and MariaDB clients take the password glued to -p: `mysql -u root -pS3cret db`.
+ * Unquoted, the `p` is masked with it: a surrogate must start a token to be found again
+ * (`-SECRET_VALUE_001` comes back as `-pS3cret`). Quoted (`-p'S3cret'`), the quote starts it.
+ */
+function mysqlPasswordEntries(): CatalogueEntry[] {
+  const base = { type: "assigned_secret", prefix: "SECRET_VALUE", priority: 40, validate: (value: string) => isRealSecretValue(value, true) };
+  return [
+    {
+      ...base,
+      triggers: [{ chars: "p", when: String.raw`(?<=\s-p)(?=[^\s"'-])` }],
+      pattern: new RegExp(String.raw`(?<value>p)${MYSQL_DASH_P}(?=[^\s"'-])`, "g"),
+      extend: (text, end, memo) => assignedValueEnd(text, end - 1, undefined, memo),
+    },
+    {
+      ...base,
+      triggers: [{ chars: "p", when: String.raw`(?<=\s-p)(?=["'][^\s])` }],
+      pattern: new RegExp(String.raw`p${MYSQL_DASH_P}(?<quote>["'])(?<value>[^\s"'])`, "g"),
+      extend: (text, end, memo, groups) => assignedValueEnd(text, end - 1, groups.quote, memo),
+    },
+  ];
 }
 
 export const secretEntries: CatalogueEntry[] = [
@@ -248,22 +287,17 @@ export const secretEntries: CatalogueEntry[] = [
     triggers: SECRET_WORD_TRIGGERS,
     everyStart: true,
     pattern: new RegExp(
-      // The value ends at a delimiter (never mid-token) and is not a function call.
       // The URL-parameter test sits after the word so it runs only where the word matched.
-      // The value's first six characters; `extend` reads the rest of it.
       // The lookahead (implied by what follows) rejects a word inside a long name cheaply,
       // before the costlier lookbehind runs.
-      String.raw`${SECRET_WORD}(?=${NAME_TAIL}[\\"' \t:=\r\n])(?<![?&][A-Za-z0-9_.-]{0,64}${SECRET_WORD})${NAME_TAIL}(?:${NAME_TO_VALUE})(?<value>${VALUE_CHAR}{6})`,
+      String.raw`${SECRET_WORD}(?=${NAME_TAIL}[\\"' \t:=\r\n])(?<![?&][A-Za-z0-9_.-]{0,64}${SECRET_WORD})${NAME_TAIL}(?:${NAME_TO_VALUE})(?<quote>${QUOTE})?(?<value>${VALUE_OPENING})`,
       "gi",
     ),
-    // To the end of the value's run of characters (one read for every name sharing it), and
-    // not a function call.
-    extend: (text, end, memo) => {
-      const runEndsAt = runEnd(text, end, VALUE_RUN, memo, "value");
-      return text.charCodeAt(runEndsAt) === 0x28 /* ( */ ? undefined : withoutSentenceEnd(text, end, runEndsAt);
-    },
+    // The value's first character; `extend` reads the rest (see assignedValueEnd).
+    extend: (text, end, memo, groups) => assignedValueEnd(text, end - groups.value!.length, groups.quote, memo),
     validate: (value, text, index) => isRealSecretValue(value, /["']/.test(text.charAt(index - 1))),
   },
+  ...mysqlPasswordEntries(),
   {
     // Korean prose: `비밀번호는 …입니다` (the password is …), `시크릿 키 …는` (the secret key …).
     // The value is ASCII: it ends where the Hangul particle after it starts.
