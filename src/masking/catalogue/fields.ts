@@ -114,10 +114,15 @@ export const fieldEntries: CatalogueEntry[] = [
     type: "arn_iam_role",
     prefix: "AWS_IAM_ROLE",
     priority: 20,
-    triggers: [{ chars: "mM", when: "(?<=(?i:nam))(?=(?i:e))", back: [2] }],
+    // At the capital of `RoleName` or the separator of `role_name`, `ROLE_NAME`, `--role-name`:
+    // rarer than any letter of `name`, and the many bare `"Name"` keys are no stop.
+    triggers: [
+      { chars: "N", when: "(?<=[a-z]N)(?=ame)" },
+      { chars: "_-", when: "(?<=[A-Za-z][_-])(?=name|NAME|Name)" },
+    ],
     everyStart: true,
     pattern: new RegExp(
-      String.raw`(?:[Nn]ame|NAME)(?<=(?<![A-Za-z0-9])(?:--)?(?<head>[A-Za-z][A-Za-z_-]{1,24}?)[_-]?(?:[Nn]ame|NAME))(?![A-Za-z0-9_])(?:${ASSIGN}|(?<=--[a-z-]+-name)[ =])(?<value>${NAME})${NAME_END}`,
+      String.raw`[_-]?(?:[Nn]ame|NAME)(?<=(?<![A-Za-z0-9])(?:--)?(?<head>[A-Za-z][A-Za-z_-]{1,24}?)[_-]?(?:[Nn]ame|NAME))(?![A-Za-z0-9_])(?:${ASSIGN}|(?<=--[a-z-]+-name)[ =])(?<value>${NAME})${NAME_END}`,
       "g",
     ),
     classify: (groups) => nameKind(groups.head!),
@@ -132,9 +137,13 @@ export const fieldEntries: CatalogueEntry[] = [
     type: "log_group",
     prefix: "AWS_LOG_GROUP",
     priority: 16,
-    triggers: [{ chars: "pP", when: "(?<=(?i:group))", back: [4] }],
+    // At the capital of `logGroup` or the separator of `log_group`, `awslogs-group`.
+    triggers: [
+      { chars: "G", when: "(?<=[Ll]ogG)(?=roup)" },
+      { chars: "_-", when: "(?<=(?:[Ll]og|LOG)_|awslogs-)(?=group|GROUP|Group)" },
+    ],
     pattern: new RegExp(
-      String.raw`(?:group|GROUP|Group)(?<=(?<![A-Za-z0-9])(?:[Ll]og[_-]?|LOG_|awslogs-)(?:group|GROUP|Group))(?:${ASSIGN})(?:\/aws\/[a-z0-9-]+\/)?(?<value>\/?[A-Za-z0-9_.#-][A-Za-z0-9_.#/-]{0,511})(?![A-Za-z0-9_.#/-])`,
+      String.raw`[_-]?(?:group|GROUP|Group)(?<=(?<![A-Za-z0-9])(?:[Ll]og[_-]?|LOG_|awslogs-)(?:group|GROUP|Group))(?:${ASSIGN})(?:\/aws\/[a-z0-9-]+\/)?(?<value>\/?[A-Za-z0-9_.#-][A-Za-z0-9_.#/-]{0,511})(?![A-Za-z0-9_.#/-])`,
       "g",
     ),
     validate: isFieldName,

@@ -163,8 +163,8 @@ function pemEnd(text: string, headerEnd: number, memo: ExtendMemo): number | und
   return PEM_BODY.lastIndex > headerEnd ? PEM_BODY.lastIndex : undefined;
 }
 
-/** `-p` after a MySQL or MariaDB client on the same line (a lookbehind from the `p`). */
-const MYSQL_DASH_P = String.raw`(?<=(?<![A-Za-z0-9_-])(?:mysql|mysqldump|mysqladmin|mariadb|mariadb-dump)(?:\s[^\n]{0,120})?\s-p)`;
+/** A MySQL or MariaDB client earlier on the line, read back from the `-` of its `-p`. */
+const AFTER_MYSQL = String.raw`(?<=(?<![A-Za-z0-9_-])(?:mysql|mysqldump|mysqladmin|mariadb|mariadb-dump)(?:\s[^\n]{0,120})?\s-)`;
 
 /**
  * The MySQL and MariaDB clients take the password glued to -p: `mysql -u root -pS3cret db`.
@@ -176,14 +176,14 @@ function mysqlPasswordEntries(): CatalogueEntry[] {
   return [
     {
       ...base,
-      triggers: [{ chars: "p", when: String.raw`(?<=\s-p)(?=[^\s"'-])` }],
-      pattern: new RegExp(String.raw`(?<value>p)${MYSQL_DASH_P}(?=[^\s"'-])`, "g"),
+      triggers: [{ chars: "-", when: String.raw`(?<=\s-)(?=p[^\s"'-])` }],
+      pattern: new RegExp(String.raw`-${AFTER_MYSQL}(?<value>p)(?=[^\s"'-])`, "g"),
       extend: (text, end, memo) => assignedValueEnd(text, end - 1, undefined, memo),
     },
     {
       ...base,
-      triggers: [{ chars: "p", when: String.raw`(?<=\s-p)(?=["'][^\s])` }],
-      pattern: new RegExp(String.raw`p${MYSQL_DASH_P}(?<quote>["'])(?<value>[^\s"'])`, "g"),
+      triggers: [{ chars: "-", when: String.raw`(?<=\s-)(?=p["'][^\s])` }],
+      pattern: new RegExp(String.raw`-${AFTER_MYSQL}p(?<quote>["'])(?<value>[^\s"'])`, "g"),
       extend: (text, end, memo, groups) => assignedValueEnd(text, end - 1, groups.quote, memo),
     },
   ];
@@ -304,7 +304,10 @@ export const secretEntries: CatalogueEntry[] = [
     type: "assigned_secret",
     prefix: "SECRET_VALUE",
     priority: 40,
-    triggers: [{ chars: "호드키", when: "(?<=비밀번호|패스워드|암호|시크릿\\s?키|비밀\\s?키|액세스\\s?키)" }],
+    // At the word's last syllable, with no condition: a lookbehind over Hangul in the shared
+    // pass's conditions made the whole pass ~70 % slower on every text that is not Latin-1
+    // (most of Claude Code's); the entry's own regex reads the word back instead.
+    triggers: [{ chars: "호드키" }],
     pattern: /[호드키](?<=비밀번호|패스워드|암호|시크릿\s?키|비밀\s?키|액세스\s?키)(?:는|은|가|이|를|:|=)?\s*["'\x60]?(?<value>[A-Za-z0-9!#$%&*+\-/=?@^_~.]{5,}[A-Za-z0-9!#$%&*+\-/=?@^_~])/g,
     validate: (value) => isRealSecretValue(value, true) && /[0-9]/.test(value),
   },

@@ -30,6 +30,7 @@ export const SECRET_WORD_TRIGGERS: readonly Trigger[] = [
   wordTrigger("api[_-]?k", "ey", [3, 4]),
   wordTrigger("access[_-]?k", "ey", [6, 7]),
   wordTrigger("private[_-]?k", "ey", [7, 8]),
+  // On the `c`, which `secret` already stops at: a letter of its own would add its stops.
   wordTrigger("c", "redential", [0]),
   wordTrigger("auth[_-]?k", "ey", [4, 5]),
   wordTrigger("signing[_-]?k", "ey", [7, 8]),
