@@ -69,10 +69,12 @@ const TABLE: Table = [
       ["arn:aws:logs:eu-central-1:117739765925:log-group:/aws/lambda/mailer-w7idn:*", "arn:aws:logs:eu-central-1:AWS_ACCOUNT_001:log-group:/aws/lambda/AWS_LOGS_LOG_GROUP_001:*"],
       ["arn:aws:execute-api:eu-north-1:786358215612:oscbemq1xs/*/GET/ledger", "arn:aws:execute-api:eu-north-1:AWS_ACCOUNT_001:AWS_EXECUTE_API_API_001/*/GET/AWS_EXECUTE_API_PATH_001"],
       ["arn:aws:batch:ap-south-1:925158438852:job-definition/backup-session:18", "arn:aws:batch:ap-south-1:AWS_ACCOUNT_001:job-definition/AWS_BATCH_JOB_DEFINITION_001:18"],
+      // The account's root and wildcards around sub-resource keywords are policy syntax.
+      ['"AWS": "arn:aws:iam::476533519318:root", "Resource": "arn:aws:dynamodb:us-east-1:879957180215:table/*/index/*"', '"AWS": "arn:aws:iam::AWS_ACCOUNT_001:root", "Resource": "arn:aws:dynamodb:us-east-1:AWS_ACCOUNT_002:table/*/index/*"'],
       // An unknown service still gets its account and resource masked.
       ["arn:aws:newsvc:us-east-1:799394764084:widget/abc-def/xyz", "arn:aws:newsvc:us-east-1:AWS_ACCOUNT_001:widget/AWS_NEWSVC_WIDGET_001"],
     ],
-    ["arn:aws:iam::aws:policy/AdministratorAccess", "see the arn: prefix", "arn:aws:s3:::*", "arn:aws:ssm:us-east-1::parameter/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64"],
+    ["arn:aws:iam::aws:policy/AdministratorAccess", "see the arn: prefix", "arn:aws:s3:::*", "arn:aws:ssm:us-east-1::parameter/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64", "arn:aws:lambda:eu-central-1::runtime:cfc9e7a33e6079a6768e4bdac7f9d9557e43435ad6c4405f7ae3d58d62fdc750"],
   ],
   [
     "account IDs in context",
@@ -204,7 +206,7 @@ const TABLE: Table = [
       ["GET https://api.example.com/v1?api_key=abcdef123456&page=2", "GET https://api.example.com/v1?api_key=SECRET_VALUE_001&page=2"],
       ["GET /file?X-Amz-Credential=AKIAIOSFODNN7EXAMPLE%2F20240501&X-Amz-Signature=aeeed9bbccd4d02ee5c0109b86d86835f995330da4c265957d157751f604d404", "GET /file?X-Amz-Credential=SECRET_VALUE_001&X-Amz-Signature=SECRET_AWS_SIGNATURE_001"],
     ],
-    ["password = getPassword()", "docker login --password-stdin < pw.txt", "mysql -u root -p mydb", "password: ${DB_PASSWORD}", "token: null", "api_key: config.apiKey", "the password field", "color: #deadbeef", "Authorization: Basic authentication is disabled", "authorization: basic credentials", 'Authorization: Basic realm="x"', "Authorization: bearer token", "Authorization: Basic abcdefgh"],
+    ["password = getPassword()", "docker login --password-stdin < pw.txt", '"Action": "secretsmanager:GetSecretValue"', "AWS_WEB_IDENTITY_TOKEN_FILE: /var/run/secrets/eks.amazonaws.com/serviceaccount/token", "master_password = (sensitive value)", "mysql -u root -p mydb", "password: ${DB_PASSWORD}", "token: null", "api_key: config.apiKey", "the password field", "color: #deadbeef", "Authorization: Basic authentication is disabled", "authorization: basic credentials", 'Authorization: Basic realm="x"', "Authorization: bearer token", "Authorization: Basic abcdefgh"],
   ],
   [
     "AWS secret access keys",

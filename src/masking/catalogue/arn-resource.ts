@@ -60,6 +60,9 @@ const ONE_SEGMENT_TYPES: Record<string, ReadonlySet<string>> = {
   lambda: new Set(["function", "layer"]),
 };
 
+/** Keywords that name a kind of sub-resource inside a resource (`table/T/index/I`, `stream/S`). */
+const SUBRESOURCE_KEYWORD = /^(?:index|stream|export|import|backup|version|alias|qualifier)$/;
+
 const HTTP_METHOD = /^(?:GET|POST|PUT|DELETE|PATCH|HEAD|OPTIONS|ANY|\*)$/;
 /** A type keyword: a word in lower case, kebab-case or camelCase (`stateMachine`). */
 const TYPE_WORD = /^[a-z][A-Za-z0-9-]*$/;
@@ -71,6 +74,8 @@ export function resourceValues(service: string, resource: string): ResourceValue
   const segs = segments(resource);
   if (service === "s3") return [{ start: 0, end: segs[0]!.end }]; // the bucket; object keys stay readable
   if (service === "execute-api") return executeApiValues(segs);
+  // The account's root principal (`arn:aws:iam::ACCOUNT:root`) is a keyword: the account is masked.
+  if (service === "iam" && resource === "root") return [];
   if (BARE_NAME_SERVICES.has(service) || segs.length === 1) return [span(segs, 0, segs.length, undefined)];
 
   // A resource starting with a separator (`/restapis/…`) has its type in the next segment.
@@ -78,8 +83,10 @@ export function resourceValues(service: string, resource: string): ResourceValue
   const type = segs[at]!.text;
   if (!TYPE_WORD.test(type) || at + 1 >= segs.length) return [span(segs, 0, segs.length, undefined)];
   at++;
-  // AWS-published, not the user's: SSM public parameters (`parameter/aws/service/…`).
+  // AWS-published, not the user's: SSM public parameters (`parameter/aws/service/…`), Lambda
+  // runtime versions (`runtime:HASH`, no account).
   if (service === "ssm" && type === "parameter" && segs[at]!.text === "aws") return [];
+  if (service === "lambda" && type === "runtime") return [];
   const subtypes = SUBTYPES[service];
   while (subtypes && at < segs.length - 1 && subtypes.test(segs[at]!.text)) at++;
   if (service === "iam") while (at < segs.length - 1 && IAM_AWS_PATHS.some((p) => p.test(segs[at]!.text))) at++;
@@ -91,6 +98,8 @@ export function resourceValues(service: string, resource: string): ResourceValue
   let end = segs.length;
   if (ONE_SEGMENT_TYPES[service]?.has(type)) end = at + 1;
   else while (end - 1 > at && NAMELESS_QUALIFIER.test(segs[end - 1]!.text)) end--;
+  // Wildcards around sub-resource keywords (`table/*/index/*`) are policy syntax: no name in them.
+  if (segs.slice(at, end).every((seg) => seg.text === "*" || seg.text === "" || SUBRESOURCE_KEYWORD.test(seg.text))) return [];
   return [span(segs, at, end, type)];
 }
 

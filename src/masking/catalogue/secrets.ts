@@ -41,6 +41,13 @@ const NAME_TAIL = "[A-Za-z0-9_.-]{0,64}";
  */
 const SECRET_WORD = String.raw`(?:secret|token|passw(?:or)?d|passwd|pwd|api[_-]?key|apikey|access[_-]?key|private[_-]?key|credential|auth[_-]?key|signing[_-]?key|encryption[_-]?key|master[_-]?key|hmac[_-]?key|passphrase)`;
 
+/**
+ * Names that hold something about a secret, not the secret: where it is (`…_TOKEN_FILE`,
+ * `SECRET_PATH`, `TOKEN_URL`), and `secretsmanager:` before an IAM action
+ * (`secretsmanager:GetSecretValue`).
+ */
+const NOT_A_SECRET_NAME = String.raw`(?<!(?:_?file|_?path|_?dir|_url|_uri|_endpoint|secretsmanager))`;
+
 /** A quote, JSON-escaped up to three times (`\\\"`). */
 const QUOTE = String.raw`\\{0,7}["'\x60]`;
 /**
@@ -58,8 +65,11 @@ const NAME_TO_VALUE = [
   String.raw`(?<=(?<![A-Za-z0-9-])--[A-Za-z0-9-]{1,64})[ \t]+(?!-)`,
 ].join("|");
 
-/** The first character of a value: not a space, a quote or a backslash (but an escaped `/`). */
-const VALUE_OPENING = String.raw`(?:[^\s"'\x60\\<>|]|\\{1,3}\/)`;
+/**
+ * The first character of a value: not a space, a quote or a backslash (but an escaped `/`),
+ * nor a bracket (`(sensitive value)` in a Terraform plan, `[REDACTED]`).
+ */
+const VALUE_OPENING = String.raw`(?:[^\s"'\x60\\<>|(\[]|\\{1,3}\/)`;
 /** An unquoted value runs to the next space or quote (a `/` JSON-escaped is one of its characters). */
 const UNQUOTED_VALUE_RUN = /[^\s"'\x60\\]*(?:\\{1,3}\/[^\s"'\x60\\]*)*/y;
 /** A quoted value can hold spaces (a passphrase), but no line break, and is at most this long. */
@@ -290,7 +300,7 @@ export const secretEntries: CatalogueEntry[] = [
       // The URL-parameter test sits after the word so it runs only where the word matched.
       // The lookahead (implied by what follows) rejects a word inside a long name cheaply,
       // before the costlier lookbehind runs.
-      String.raw`${SECRET_WORD}(?=${NAME_TAIL}[\\"' \t:=\r\n])(?<![?&][A-Za-z0-9_.-]{0,64}${SECRET_WORD})${NAME_TAIL}(?:${NAME_TO_VALUE})(?<quote>${QUOTE})?(?<value>${VALUE_OPENING})`,
+      String.raw`${SECRET_WORD}(?=${NAME_TAIL}[\\"' \t:=\r\n])(?<![?&][A-Za-z0-9_.-]{0,64}${SECRET_WORD})${NAME_TAIL}${NOT_A_SECRET_NAME}(?:${NAME_TO_VALUE})(?<quote>${QUOTE})?(?<value>${VALUE_OPENING})`,
       "gi",
     ),
     // The value's first character; `extend` reads the rest (see assignedValueEnd).
