@@ -124,6 +124,8 @@ export const FIXED_SHAPES: Shape[] = [
  * few more). A new entry needs a sample here; adversarial.test.ts fails until it has one.
  */
 export const ENTRY_SAMPLES = [
+  '"DbiResourceId": "db-ABCDEFGHIJKL01234567890123" oidc.eks.us-east-1.amazonaws.com/id/0A1B2C3D4E5F60718293A4B5C6D7E8F9 app/web-prod-alb/50dc6c495c0c9188',
+  "79a59df900b949e55d96a1e698fbacedfd6e09d98eacf8f8d5218e7cd47ef2be umbrella-dev-loyalty-st2fz [12/Jun/2024:03:10:33 +0000]",
   "mysql -u root -pS3cretPass! mydb; mysql -p'S3cret Pass' db",
   "https://search-logs-4fx2abc9.eu-west-1.es.amazonaws.com us-east-1_AbCdEf123 us-east-1:0a1b2c3d-1234-5678-9abc-def012345678 o-a1b2c3d4e5",
   'S3_BUCKET=acme-prod-uploads Type: S3, Location: acme-artifacts-1 "RoleName": "deploy-prod" cdk-hnb659fds-assets-123456789012-us-east-1 "logGroup": "/ecs/web-1"',

@@ -127,6 +127,8 @@ const TABLE: Table = [
       ["https://abcd1234efgh5678.lambda-url.us-east-1.on.aws/ and https://d-9067a1b2c3.awsapps.com/start", "https://AWS_HOST_001.lambda-url.us-east-1.on.aws/ and https://AWS_HOST_002.awsapps.com/start"],
       ["pip config set global.index-url https://acme-123456789012.d.codeartifact.us-east-1.amazonaws.com/pypi/py/simple/", "pip config set global.index-url https://AWS_HOST_001-AWS_ACCOUNT_001.d.codeartifact.us-east-1.amazonaws.com/pypi/py/simple/"],
       ["UserPoolId: us-east-1_AbCdEf123, IdentityPoolId: us-east-1:0a1b2c3d-1234-5678-9abc-def012345678", "UserPoolId: AWS_COGNITO_USER_POOL_001, IdentityPoolId: AWS_COGNITO_IDENTITY_POOL_001"],
+      ['"DbiResourceId": "db-ABCDEFGHIJKL01234567890123", "Issuer": "https://oidc.eks.us-east-1.amazonaws.com/id/0A1B2C3D4E5F60718293A4B5C6D7E8F9"', '"DbiResourceId": "AWS_RDS_RESOURCE_ID_001", "Issuer": "https://oidc.eks.us-east-1.amazonaws.com/id/AWS_EKS_OIDC_ID_001"'],
+      ["h2 2024-05-01T10:00:00Z app/web-prod-alb/50dc6c495c0c9188 10.0.0.1:443", "h2 2024-05-01T10:00:00Z app/AWS_ELB_NAME_001 10.0.0.1:443"],
       ['"Id": "o-a1b2c3d4e5", "ParentId": "ou-ab12-cd34ef56"', '"Id": "AWS_ORGANIZATION_001", "ParentId": "AWS_ORGANIZATION_OU_001"'],
       ["| CDN | E56Y6L647UT83 / d0siikgvarma9v.cloudfront.net |", "| CDN | AWS_CLOUDFRONT_DIST_001 / AWS_CLOUDFRONT_DOMAIN_001 |"],
       ['"logGroup": "/ecs/etl-api", "awslogs-group": "/aws/lambda/mailer-w7"', '"logGroup": "AWS_LOG_GROUP_001", "awslogs-group": "/aws/lambda/AWS_LOG_GROUP_002"'],
@@ -149,6 +151,10 @@ const TABLE: Table = [
       // AWS's default bucket names: the account is the same AWS_ACCOUNT as anywhere; the rest is AWS's.
       ["cdk-hnb659fds-assets-154322043880-af-south-1 and sagemaker-us-east-1-154322043880", "cdk-hnb659fds-assets-AWS_ACCOUNT_001-af-south-1 and sagemaker-us-east-1-AWS_ACCOUNT_001"],
       ["aws-cloudtrail-logs-137031965393-61372b0a", "aws-cloudtrail-logs-AWS_ACCOUNT_001-AWS_S3_BUCKET_001"],
+      ["const b = s3.Bucket.fromBucketName(this, 'Uploads', 'acme-stg-pricing-7m5du');", "const b = s3.Bucket.fromBucketName(this, 'Uploads', 'AWS_S3_BUCKET_001');"],
+      ["provider:\n  deploymentBucket:\n    name: vandelay-uat-export-59461\n", "provider:\n  deploymentBucket:\n    name: AWS_S3_BUCKET_001\n"],
+      ['"Resource": "arn:aws:s3:::trail-logs-1/AWSLogs/529696836529/*"', '"Resource": "arn:aws:s3:::AWS_S3_BUCKET_001/AWSLogs/AWS_ACCOUNT_001/*"'],
+      ["79a59df900b949e55d96a1e698fbacedfd6e09d98eacf8f8d5218e7cd47ef2be umbrella-dev-loyalty-st2fz [12/Jun/2024:03:10:33 +0000] 10.0.0.1", "79a59df900b949e55d96a1e698fbacedfd6e09d98eacf8f8d5218e7cd47ef2be AWS_S3_BUCKET_001 [12/Jun/2024:03:10:33 +0000] 10.0.0.1"],
       // Name fields: the same surrogate as the name inside its ARN.
       ['"RoleName": "deploy-prod", "Arn": "arn:aws:iam::123456789012:role/deploy-prod"', '"RoleName": "AWS_IAM_ROLE_001", "Arn": "arn:aws:iam::AWS_ACCOUNT_001:role/AWS_IAM_ROLE_001"'],
       ["aws lambda invoke --function-name notify-uat out.json; ExecutionRoleName: exec-role-1", "aws lambda invoke --function-name AWS_LAMBDA_FUNCTION_001 out.json; ExecutionRoleName: AWS_IAM_ROLE_001"],
@@ -198,6 +204,8 @@ const TABLE: Table = [
       // A value reads like a person reads it: a quoted one to its matching quote (spaces, `,;()"` inside),
       // an unquoted one to the next space, before the next `;key=` field, without its sentence's punctuation.
       [`password="correct horse battery staple" and PASSWORD='a,b(c);d"e' and secret=\`x,y;z(1)\``, `password="SECRET_VALUE_001" and PASSWORD='SECRET_VALUE_002' and secret=\`SECRET_VALUE_003\``],
+      // A password may start with % or $ when it is no reference.
+      ['password: "%0GcGW#YLfJ^mL"', 'password: "SECRET_VALUE_001"'],
       ["Server=db;Password=Pa55word!;Database=app", "Server=db;Password=SECRET_VALUE_001;Database=app"],
       ["{password: abc123def, user: bob} f(password=abcdef123)", "{password: SECRET_VALUE_001, user: bob} f(password=SECRET_VALUE_002)"],
       // Command-line flags that take passwords.
@@ -206,7 +214,7 @@ const TABLE: Table = [
       ["GET https://api.example.com/v1?api_key=abcdef123456&page=2", "GET https://api.example.com/v1?api_key=SECRET_VALUE_001&page=2"],
       ["GET /file?X-Amz-Credential=AKIAIOSFODNN7EXAMPLE%2F20240501&X-Amz-Signature=aeeed9bbccd4d02ee5c0109b86d86835f995330da4c265957d157751f604d404", "GET /file?X-Amz-Credential=SECRET_VALUE_001&X-Amz-Signature=SECRET_AWS_SIGNATURE_001"],
     ],
-    ["password = getPassword()", "docker login --password-stdin < pw.txt", '"Action": "secretsmanager:GetSecretValue"', "AWS_WEB_IDENTITY_TOKEN_FILE: /var/run/secrets/eks.amazonaws.com/serviceaccount/token", "master_password = (sensitive value)", "mysql -u root -p mydb", "password: ${DB_PASSWORD}", "token: null", "api_key: config.apiKey", "the password field", "color: #deadbeef", "Authorization: Basic authentication is disabled", "authorization: basic credentials", 'Authorization: Basic realm="x"', "Authorization: bearer token", "Authorization: Basic abcdefgh"],
+    ["password = getPassword()", "password: %(db_pass)s", "password=$DB_PASS", "docker login --password-stdin < pw.txt", '"Action": "secretsmanager:GetSecretValue"', "AWS_WEB_IDENTITY_TOKEN_FILE: /var/run/secrets/eks.amazonaws.com/serviceaccount/token", "master_password = (sensitive value)", "mysql -u root -p mydb", "password: ${DB_PASSWORD}", "token: null", "api_key: config.apiKey", "the password field", "color: #deadbeef", "Authorization: Basic authentication is disabled", "authorization: basic credentials", 'Authorization: Basic realm="x"', "Authorization: bearer token", "Authorization: Basic abcdefgh"],
   ],
   [
     "AWS secret access keys",

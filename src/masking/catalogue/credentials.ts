@@ -14,8 +14,11 @@ const ACCESS_KEY_KINDS: [type: string, idPrefixes: string, prefix: string][] = [
   ["aws_public_key_id", "APKA", "AWS_PUBLIC_KEY_ID"],
 ];
 
-/** 12 digits are an account only with an account word nearby (or inside an ARN, see arn.ts). */
-const ACCOUNT_CONTEXT = /(account|owner|계정|aws_?id|principal|payer|--account)[^\n]{0,32}$/i;
+/**
+ * 12 digits are an account only with an account word nearby (or inside an ARN, see arn.ts), or
+ * in the `AWSLogs/ACCOUNT/` prefix CloudTrail, ELB and VPC flow logs write to S3 under.
+ */
+const ACCOUNT_CONTEXT = /(account|owner|계정|aws_?id|principal|payer|--account)[^\n]{0,32}$|AWSLogs(?:\/|%2F|\\\/)$/i;
 
 /**
  * A VPC flow log record names the account in its second field: `2 123456789012 eni-0a1b… …`

@@ -39,6 +39,13 @@ function isFieldName(value: string, text: string, index: number): boolean {
   return quoted || /[-.0-9]/.test(value);
 }
 
+/**
+ * A YAML mapping whose `name:` is the resource's (serverless.yml's `deploymentBucket:⏎  name: …`).
+ */
+const NESTED_NAME = String.raw`:[ \t]*\r?\n[ \t]+name:[ \t]*${QUOTE}?`;
+/** AWS CDK's `Bucket.fromBucketName(this, 'Id', 'NAME')` and its siblings for roles, tables… */
+const CDK_FROM_NAME = String.raw`\([ \t]*this[ \t]*,[ \t]*${QUOTE}[^"'\x60\n]{1,64}${QUOTE}[ \t]*,[ \t]*${QUOTE}`;
+
 /** Field names that end in a word of the resource (`LogsBucket`, `bucket_name`, `S3_BUCKET`). */
 const BUCKET_FIELD = String.raw`(?:ucket|UCKET)(?<=[Bb]ucket|BUCKET)(?:_?[Nn]ame|_NAME|-name)?(?![A-Za-z0-9])`;
 
@@ -69,9 +76,12 @@ const NAME_FIELDS: [word: string, prefix: string][] = [
   ["stream", "AWS_KINESIS_STREAM"],
   ["userpool", "AWS_COGNITO_USER_POOL"],
   ["parameter", "AWS_SSM_PARAMETER"],
+  ["bucket", "AWS_S3_BUCKET"],
 ];
 // Typed as the same resource inside an ARN is (arn.ts), so /metrics counts them together.
-const NAME_KINDS = NAME_FIELDS.map(([word, prefix]) => ({ word, prefix, type: prefix === "AWS_LOG_GROUP" ? "log_group" : prefix.toLowerCase().replace(/^aws_/, "arn_") }));
+/** Types of their own where a catalogue entry already has one for the prefix. */
+const OWN_TYPES: Record<string, string> = { AWS_LOG_GROUP: "log_group", AWS_S3_BUCKET: "s3_bucket" };
+const NAME_KINDS = NAME_FIELDS.map(([word, prefix]) => ({ word, prefix, type: OWN_TYPES[prefix] ?? prefix.toLowerCase().replace(/^aws_/, "arn_") }));
 
 /** The kind of a `…Name` field from the words before `Name`, if the table has it. */
 function nameKind(head: string) {
@@ -95,7 +105,7 @@ export const fieldEntries: CatalogueEntry[] = [
     triggers: [{ chars: "kK", when: "(?<=(?i:buck))(?=(?i:et))", back: [2] }],
     everyStart: true,
     pattern: new RegExp(
-      `${BUCKET_FIELD}(?:${ASSIGN}|(?<=--bucket(?:-name)?)[ =]|(?<=(?<![A-Za-z0-9_-])[Bb]ucket) ${QUOTE}?(?=[a-z0-9.-]*[-.0-9])(?=[a-z0-9.-]*[a-z]))(?<value>${BUCKET})${BUCKET_END}`,
+      `${BUCKET_FIELD}(?:${ASSIGN}|${NESTED_NAME}|(?<=--bucket(?:-name)?)[ =]|(?<=(?<![A-Za-z0-9_-])[Bb]ucket) ${QUOTE}?(?=[a-z0-9.-]*[-.0-9])(?=[a-z0-9.-]*[a-z]))(?<value>${BUCKET})${BUCKET_END}`,
       "g",
     ),
     validate: isFieldName,
@@ -122,7 +132,7 @@ export const fieldEntries: CatalogueEntry[] = [
     ],
     everyStart: true,
     pattern: new RegExp(
-      String.raw`[_-]?(?:[Nn]ame|NAME)(?<=(?<![A-Za-z0-9])(?:--)?(?<head>[A-Za-z][A-Za-z_-]{1,24}?)[_-]?(?:[Nn]ame|NAME))(?![A-Za-z0-9_])(?:${ASSIGN}|(?<=--[a-z-]+-name)[ =])(?<value>${NAME})${NAME_END}`,
+      String.raw`[_-]?(?:[Nn]ame|NAME)(?<=(?<![A-Za-z0-9])(?:--)?(?<head>[A-Za-z][A-Za-z_-]{1,24}?)[_-]?(?:[Nn]ame|NAME))(?![A-Za-z0-9_])(?:${ASSIGN}|${CDK_FROM_NAME}|(?<=--[a-z-]+-name)[ =])(?<value>${NAME})${NAME_END}`,
       "g",
     ),
     classify: (groups) => nameKind(groups.head!),
@@ -147,6 +157,16 @@ export const fieldEntries: CatalogueEntry[] = [
       "g",
     ),
     validate: isFieldName,
+  },
+  {
+    // An S3 server access log record: `OWNER_CANONICAL_ID BUCKET [06/Feb/2019:00:00:38 +0000] …`.
+    type: "s3_bucket",
+    prefix: "AWS_S3_BUCKET",
+    priority: 15,
+    triggers: [{ chars: "[", when: String.raw`(?<=[a-z0-9] \[)(?=\d{2}\/[A-Z][a-z]{2}\/\d{4}:)` }],
+    pattern: new RegExp(String.raw`\[(?<=(?<![0-9a-f])[0-9a-f]{64} (?<lead>${BUCKET}) \[)\d{2}\/[A-Z][a-z]{2}\/\d{4}:`, "g"),
+    leadIn: (groups) => groups.lead!.length + 1,
+    leadOnly: true,
   },
   {
     type: "s3_bucket",

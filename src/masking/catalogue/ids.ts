@@ -1,10 +1,12 @@
 /**
  * IDs of AWS resources outside EC2 that have a shape of their own: Cognito user pools
  * (`us-east-1_AbCdEf123`) and identity pools (`us-east-1:UUID`), Organizations and their
- * organizational units (`o-…`, `ou-…-…`).
+ * organizational units (`o-…`, `ou-…-…`), RDS resource IDs (`db-…`, `cluster-…`), EKS OIDC
+ * issuer IDs, and a load balancer's `app/NAME/ID` (ALB and NLB access logs, metrics dimensions).
  */
 import { AFTER_ESCAPE } from "../boundary.ts";
 import type { CatalogueEntry } from "../types.ts";
+import { AMAZONAWS } from "./triggers.ts";
 
 const REGION = "[a-z]{2}(?:-gov|-iso[a-z]?)?-[a-z]+-\\d";
 const START = `(?:(?<![A-Za-z0-9_-])|${AFTER_ESCAPE})`;
@@ -46,5 +48,34 @@ export const idEntries: CatalogueEntry[] = [
       { type: "organizations_id", prefix: "AWS_ORGANIZATION" },
       { type: "organizations_ou_id", prefix: "AWS_ORGANIZATION_OU" },
     ],
+  },
+  {
+    type: "rds_resource_id",
+    prefix: "AWS_RDS_RESOURCE_ID",
+    priority: 14,
+    triggers: [
+      { chars: "-", when: `(?<=${START}db-)(?=[A-Z0-9]{26}(?![A-Za-z0-9_-]))`, back: [2] },
+      { chars: "-", when: `(?<=${START}cluster-)(?=[A-Z0-9]{26}(?![A-Za-z0-9_-]))`, back: [7] },
+    ],
+    pattern: new RegExp(`(?:db|cluster)-(?<=${START}(?:db|cluster)-)[A-Z0-9]{26}(?![A-Za-z0-9_-])`, "g"),
+    // Random: digits and capitals both.
+    validate: (value) => /[0-9]/.test(value.slice(-26)) && /[A-Z]/.test(value.slice(-26)),
+  },
+  {
+    // oidc.eks.REGION.amazonaws.com/id/ISSUER_ID (IRSA trust policies, kubeconfig, eksctl).
+    type: "eks_oidc_issuer_id",
+    prefix: "AWS_EKS_OIDC_ID",
+    priority: 14,
+    triggers: [AMAZONAWS],
+    everyStart: true,
+    pattern: new RegExp(`amazonaws\\.com(?<=oidc\\.eks\\.${REGION}\\.amazonaws\\.com)(?:\\/|%2[Ff]|\\\\\\/)id(?:\\/|%2[Ff]|\\\\\\/)(?<value>[0-9A-F]{32})(?![0-9A-Za-z])`, "g"),
+  },
+  {
+    // A load balancer's own part of its ARN, alone: `app/NAME/ID`, `net/NAME/ID`.
+    type: "elb_name",
+    prefix: "AWS_ELB_NAME",
+    priority: 16,
+    triggers: [{ chars: "/", when: String.raw`(?<=(?<![A-Za-z0-9/_-])(?:app|net|gwy)\/)(?=[A-Za-z0-9-]{1,32}\/[0-9a-f]{16}(?![A-Za-z0-9\/]))` }],
+    pattern: /\/(?<=(?<![A-Za-z0-9/_-])(?:app|net|gwy)\/)(?<value>[A-Za-z0-9-]{1,32}\/[0-9a-f]{16})(?![A-Za-z0-9/])/g,
   },
 ];

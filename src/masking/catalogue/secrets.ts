@@ -4,12 +4,19 @@ import { runEnd, type CatalogueEntry, type ExtendMemo } from "../types.ts";
 import { SECRET_WORD_TRIGGERS } from "./triggers.ts";
 
 /**
+ * A reference or template in a value's place: `${VAR}`, `$VAR`, `$(cmd)`, `%(name)s`, `%s`,
+ * `%{var}`, `{{ template }}`, `<placeholder>`. A password may itself start with `%`, or with
+ * `$` and a digit or a sign.
+ */
+const PLACEHOLDER = /^(?:\$[A-Za-z_{(]|%\(|%[sd]$|%\{|\{|<[^>]*>?$)/;
+
+/**
  * Values that name a secret without being one: placeholders, lookups, code. A quoted value is
  * a literal (`"wNHJz.qCPL2"`), so only unquoted ones can be a lookup (`config.password`).
  */
 function isRealSecretValue(value: string, quoted = false): boolean {
   if (/^(true|false|null|none|nil|undefined|required|optional|string|secret|password|changeme|example|xxx+|\*+|\.+)$/i.test(value)) return false;
-  if (/^[$%{<]/.test(value)) return false; // ${VAR}, %(name)s, {{ template }}, <placeholder>
+  if (PLACEHOLDER.test(value)) return false;
   if (!quoted && /^[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)+$/.test(value)) return false; // config.password, os.environ
   if (/^[A-Z][A-Z0-9_]*$/.test(value) && value.includes("_")) return false; // another variable's name
   return /[A-Za-z0-9]/.test(value);
@@ -21,7 +28,7 @@ function isRealSecretValue(value: string, quoted = false): boolean {
  */
 function isRealUrlPassword(value: string): boolean {
   if (/^(?:password|passwd|pass|changeme|secret|x+|\*+|\.+)$/i.test(value)) return false;
-  return !/^[$%{<]/.test(value) && /[A-Za-z0-9]/.test(value);
+  return !PLACEHOLDER.test(value) && /[A-Za-z0-9]/.test(value);
 }
 
 /** Characters of a URL query value. */
@@ -75,7 +82,26 @@ const UNQUOTED_VALUE_RUN = /[^\s"'\x60\\]*(?:\\{1,3}\/[^\s"'\x60\\]*)*/y;
 /** A quoted value can hold spaces (a passphrase), but no line break, and is at most this long. */
 const MAX_QUOTED = 512;
 /** Where the next field of a connection string or option list starts (`;Database=…`, `, user=…`). */
-const NEXT_FIELD = /[;,&][ \t]*[A-Za-z_][A-Za-z0-9_.-]*[ \t]*=/;
+const NEXT_FIELD_GLOBAL = /[;,&][ \t]*[A-Za-z_][A-Za-z0-9_.-]{0,64}[ \t]*=/g;
+/** A call in a value's place (`getPassword()`, `os.getenv(`). */
+const CALL = /^[A-Za-z_$][\w$.]*\(/;
+
+/** The first match of `re` (global) at or after `at` (-1: none), remembered under `key`. */
+function nextMatch(text: string, re: RegExp, at: number, memo: ExtendMemo, key: string): number {
+  const known = memo[key];
+  if (known && at >= known.from && (known.to === -1 || at <= known.to)) return known.to;
+  re.lastIndex = at;
+  const m = re.exec(text);
+  const to = m ? m.index : -1;
+  memo[key] = { from: at, to };
+  return to;
+}
+
+/** Whether `opener` occurs in text[start, end). */
+function openedBefore(text: string, opener: string, start: number, end: number, memo: ExtendMemo): boolean {
+  const at = nextIndex(text, opener, start, memo, `open${opener}`);
+  return at !== -1 && at < end;
+}
 
 /**
  * Where an assigned value that starts at `start` ends, reading like a person: a quoted value
@@ -91,14 +117,15 @@ function assignedValueEnd(text: string, start: number, quote: string | undefined
     if (close > start && close - start <= MAX_QUOTED && (lineEnd === -1 || lineEnd > close)) return close - start >= 6 ? close : undefined;
   }
   let end = runEnd(text, start, UNQUOTED_VALUE_RUN, memo, "value");
-  const run = text.slice(start, end);
-  if (/^[A-Za-z_$][\w$.]*\(/.test(run)) return undefined;
-  const field = NEXT_FIELD.exec(run);
-  if (field) end = start + field.index;
+  // Every check below reads a bounded stretch or a remembered search: starts that share one
+  // long run (`password=password=…`) must not each read it again.
+  if (CALL.test(text.slice(start, Math.min(end, start + 256)))) return undefined;
+  const field = nextMatch(text, NEXT_FIELD_GLOBAL, start, memo, "field");
+  if (field !== -1 && field < end) end = field;
   for (;;) {
     const last = text.charAt(end - 1);
     if (".,;:".includes(last) && end - 1 > start) end--;
-    else if (")]}>".includes(last) && !run.slice(0, end - start).includes("([{<".charAt(")]}>".indexOf(last)))) end--;
+    else if (")]}>".includes(last) && !openedBefore(text, "([{<".charAt(")]}>".indexOf(last)), start, end - 1, memo)) end--;
     else break;
   }
   return end - start >= 6 ? end : undefined;
