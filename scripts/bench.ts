@@ -7,6 +7,7 @@ import { cpus, totalmem } from "node:os";
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { benchAdversarial } from "./bench/adversarial.ts";
+import { detectionFigures } from "./eval.ts";
 import { benchHealthUnderLoad } from "./bench/health-under-load.ts";
 import { benchMemory } from "./bench/memory.ts";
 import { benchScanner } from "./bench/scanner.ts";
@@ -190,6 +191,7 @@ async function main() {
   return { proxySections: out.join("\n"), summary: { ttfbOverhead, firstCost, resentCost, tp, rss, added200: summary["200 KB Claude Code request, 50 secrets (first send)"]!.added } };
 }
 
+const detection = await detectionFigures();
 const scanner = benchScanner();
 const adversarial = benchAdversarial();
 const store = await benchStore();
@@ -202,7 +204,11 @@ const tp64 = (summary.tp.proxy64! / summary.tp.passthrough64!) * 100;
 const targets = [
   "| target | measured | |",
   "|---|---|---|",
-  `| scanner ≥ 300 MB/s on 2 MB | ${fmt(scanner.mbPerSecond2MB, 0)} MB/s | ${verdict(scanner.mbPerSecond2MB >= 300)} |`,
+  `| detection recall ≥ 99.5 % on the development set (\`proxy mask --jsonl\`, \`bun run eval\`) | ${fmt(detection.recall * 100, 2)} % | ${verdict(detection.recall >= 0.995)} |`,
+  `| ≤ 5 values leak on the development set | ${detection.leaks} | ${verdict(detection.leaks <= 5)} |`,
+  `| look-alikes intact ≥ 98 % (README's policies; all: ${fmt(detection.negativesAll * 100, 1)} %) | ${fmt(detection.negativesUnderPolicy * 100, 1)} % | ${verdict(detection.negativesUnderPolicy >= 0.98)} |`,
+  `| 0 originals reach the upstream, the ${detection.documents} documents sent through /v1/messages as tool results | ${detection.upstreamLeaks} | ${verdict(detection.upstreamLeaks === 0)} |`,
+  `| scanner ≥ 400 MB/s on 2 MB, full catalogue | ${fmt(scanner.mbPerSecond2MB, 0)} MB/s | ${verdict(scanner.mbPerSecond2MB >= 400)} |`,
   `| every hostile shape ≥ 1/4 of ordinary text's MB/s at 1 MB | slowest ${fmt(adversarial.worst.mbPerSecond, 0)} MB/s (${adversarial.worst.name.replace(/\|/g, "\\|")}) vs ${fmt(adversarial.ordinaryMbPerSecond / 4, 0)} MB/s; ${adversarial.failing} of ${adversarial.shapes} below | ${verdict(adversarial.holds)} |`,
   `| added p50 ≤ 2 ms, 200 KB first send | ${fmt(summary.added200)} ms | ${verdict(summary.added200 <= 2)} |`,
   `| re-sent history ≤ 25 % of a first send | ${fmt(resentShare, 0)} % | ${verdict(resentShare <= 25)} |`,

@@ -41,7 +41,7 @@ interface Report {
   altered: { doc: string; kind: string; original: string; replacement: string }[];
 }
 
-function score(): Report {
+export function score(): Report {
   const work = mkdtempSync(join(tmpdir(), "cmp-eval-"));
   try {
     const reportPath = join(work, "report.json");
@@ -66,6 +66,14 @@ function table(title: string, rows: Record<string, { n: number; caught: number }
     .sort(([a, x], [b, y]) => x.caught / x.n - y.caught / y.n || a.localeCompare(b))
     .map(([name, { n, caught }]) => `  ${name.padEnd(28)} ${String(caught).padStart(5)} / ${String(n).padEnd(5)} ${pct(caught, n)}`);
   return `${title}\n${lines.join("\n")}`;
+}
+
+/** The figures BENCHMARKS.md reports (scripts/bench.ts). */
+export async function detectionFigures() {
+  const report = score();
+  const policy = underPolicy(report);
+  const messages = await scoreThroughMessages(EVAL_DIR);
+  return { recall: report.recall, leaks: report.leaks, negativesUnderPolicy: policy.intact / policy.n, negativesAll: report.negatives_intact, mbps: report.mbps, upstreamLeaks: messages.leaks, documents: messages.documents };
 }
 
 export function underPolicy(report: Report): { intact: number; n: number } {
