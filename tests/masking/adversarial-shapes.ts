@@ -124,6 +124,9 @@ export const FIXED_SHAPES: Shape[] = [
  * few more). A new entry needs a sample here; adversarial.test.ts fails until it has one.
  */
 export const ENTRY_SAMPLES = [
+  "AIzaSyD-9tSrke72PouQMnMX-a7eZSW0jkFMBWY npm_abcdefghijklmnopqrstuvwxyz0123456789 dckr_pat_abcdefghijklmnopqrstuvwxyz0 hf_abcdefghijklmnopqrstuvwxyzABCDEFGH hvs.CAESIJ1a2b3c4d5e6f7g8h9i0jKLMN shpat_0123456789abcdef0123456789abcdef sq0atp-abcdefghijklmnopqrstuv",
+  "SG.abcdefghijklmnopqrstuv.abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQ lin_api_abcdefghijklmnopqrstuvwxyz0123456789ABCD PMAK-0123456789abcdef01234567-0123456789abcdef0123456789abcdef01 glsa_abcdefghijklmnopqrstuvwxyz012345_0a1b2c3d pul-0123456789abcdef0123456789abcdef01234567 AccountKey=AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb==",
+  "pypi-AgEIcHlwaS5vcmcA1b2C3d4E5A1b2C3d4E5A1b2C3d4E5A1b2C3d4E5A1b2C3d4E5A1b2C3d4E5 dop_v1_0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef AGE-SECRET-KEY-1QPZRY9X8GFQPZRY9X8GFQPZRY9X8GFQPZRY9X8GFQPZRY9X8GFQPZRY9X8",
   '"DbiResourceId": "db-ABCDEFGHIJKL01234567890123" oidc.eks.us-east-1.amazonaws.com/id/0A1B2C3D4E5F60718293A4B5C6D7E8F9 app/web-prod-alb/50dc6c495c0c9188',
   "79a59df900b949e55d96a1e698fbacedfd6e09d98eacf8f8d5218e7cd47ef2be umbrella-dev-loyalty-st2fz [12/Jun/2024:03:10:33 +0000]",
   "mysql -u root -pS3cretPass! mydb; mysql -p'S3cret Pass' db",

@@ -11,6 +11,7 @@ import { hostEntries } from "./hosts.ts";
 import { idEntries } from "./ids.ts";
 import { networkEntries } from "./network.ts";
 import { secretEntries } from "./secrets.ts";
+import { vendorEntries } from "./vendors.ts";
 
 /**
  * Text that already looks like one of our surrogates (a user typing `AWS_EC2_001`) is masked
@@ -32,6 +33,7 @@ export function builtInCatalogue(arnMode: "parts" | "whole"): CatalogueEntry[] {
   return [
     literalSurrogateEntry(SURROGATE_ROOTS),
     ...secretEntries,
+    ...vendorEntries,
     ...arnEntries(arnMode),
     ...credentialEntries,
     ...endpointEntries,
