@@ -216,8 +216,35 @@ function collectKnownOnly(matches: readonly Match[], known: readonly Match[], ca
   for (const match of kept) if (!spans.has(`${match.start}:${match.end}`)) out.push(match);
 }
 
+/**
+ * Candidates that overlap nothing are kept as they are; only clusters of overlapping ones go
+ * through the preference order. Greedy choices in one cluster cannot touch another, so this
+ * is the same result as resolving all of them at once, at the cost of one sort by start.
+ */
 function resolveOverlaps(candidates: Candidate[]): Match[] {
   if (candidates.length === 0) return [];
+  candidates.sort((a, b) => a.start - b.start);
+  const result: Match[] = [];
+  let from = 0;
+  let clusterEnd = candidates[0]!.end;
+  for (let i = 1; i <= candidates.length; i++) {
+    const next = candidates[i];
+    if (next && next.start < clusterEnd) {
+      if (next.end > clusterEnd) clusterEnd = next.end;
+      continue;
+    }
+    if (i - from === 1) {
+      const only = candidates[from]!;
+      if (only.parts) result.push(...only.parts);
+      else result.push(only);
+    } else for (const match of resolveCluster(candidates.slice(from, i))) result.push(match);
+    from = i;
+    if (next) clusterEnd = next.end;
+  }
+  return result;
+}
+
+function resolveCluster(candidates: Candidate[]): Match[] {
   candidates.sort(
     (a, b) => b.end - b.start - (a.end - a.start) || a.priority - b.priority || (a.type < b.type ? -1 : a.type > b.type ? 1 : a.start - b.start),
   );

@@ -11,14 +11,16 @@ import type { CatalogueEntry } from "../types.ts";
 interface VendorFormat {
   type: string;
   prefix: string;
-  /** The literal opening; its last character is the trigger. */
+  /** The literal opening; its last character is the trigger, unless `trigger` names another. */
   opening: string;
+  /** The opening's character the shared pass stops at, when its last one is common in text. */
+  trigger?: string;
   /** What follows the opening (a regex source). */
   body: string;
 }
 
 export const VENDOR_FORMATS: readonly VendorFormat[] = [
-  { type: "google_api_key", prefix: "SECRET_GOOGLE_API_KEY", opening: "A", body: "Iza[0-9A-Za-z_-]{35}" },
+  { type: "google_api_key", prefix: "SECRET_GOOGLE_API_KEY", opening: "AIza", trigger: "z", body: "[0-9A-Za-z_-]{35}" },
   { type: "npm_token", prefix: "SECRET_NPM_TOKEN", opening: "npm_", body: "[A-Za-z0-9]{36}" },
   { type: "dockerhub_token", prefix: "SECRET_DOCKERHUB_TOKEN", opening: "dckr_pat_", body: "[A-Za-z0-9_-]{27}" },
   { type: "pypi_token", prefix: "SECRET_PYPI_TOKEN", opening: "pypi-", body: "AgEIcHlwaS5vcmc[A-Za-z0-9_-]{50,}" },
@@ -40,17 +42,18 @@ export const VENDOR_FORMATS: readonly VendorFormat[] = [
 const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\/-]/g, "\\$&");
 const START = `(?:(?<![A-Za-z0-9_-])|${AFTER_ESCAPE})`;
 
-function entryFor({ type, prefix, opening, body }: VendorFormat): CatalogueEntry {
-  const last = opening.at(-1)!;
-  const head = opening.slice(0, -1);
+function entryFor({ type, prefix, opening, trigger, body }: VendorFormat): CatalogueEntry {
+  const at = trigger === undefined ? opening.length - 1 : opening.lastIndexOf(trigger);
+  if (at < 0) throw new Error(`${type}: trigger ${trigger} is not in its opening ${opening}`);
+  const upTo = opening.slice(0, at + 1);
   return {
     type,
     prefix,
     priority: 8,
-    triggers: [{ chars: last, when: `(?<=${START}${escape(opening)})` }],
+    triggers: [{ chars: opening[at]!, when: `(?<=${START}${escape(upTo)})` }],
     // Starts at the trigger; the opening before it is read in a lookbehind (leadIn).
-    pattern: new RegExp(`${escape(last)}(?<=${START}${escape(opening)})${body}(?![A-Za-z0-9_-])`, "g"),
-    leadIn: () => head.length,
+    pattern: new RegExp(`${escape(opening[at]!)}(?<=${START}${escape(upTo)})${escape(opening.slice(at + 1))}${body}(?![A-Za-z0-9_-])`, "g"),
+    leadIn: () => at,
   };
 }
 
