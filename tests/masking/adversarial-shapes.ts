@@ -155,6 +155,8 @@ export const ENTRY_SAMPLES = [
   "kms 1234abcd-12ab-34cd-56ef-1234567890ab mrk-1234abcd12ab34cd56ef1234567890ab CloudFront distribution E2QWRUHAPOMQZL /aws/lambda/my-func",
   "i-0a1b2c3d4e5f67890 %2Fvpc-12345678 tgw-attach-0123456789abcdef0 dxcon-abcd1234 54.239.28.85 2600:1f18:abcd:1200::1 fe80::1 10:30:45",
   "Account 123456789012 owns it",
+  "Credential=AKIAZ3MSJV4WWNKWW5ZX/20240101/us-east-1/s3/aws4_request, SignedHeaders=host, Signature=5f2b1c3d4e5f60718293a4b5c6d7e8f90a1b2c3d4e5f60718293a4b5c6d7e8f9",
+  '{"auths": {"ghcr.io": {"auth": "Y2ktYm90OlN1cDNyUzNjcmV0VG9r"}}}',
 ];
 
 /** The first match of `entry` in the samples, with the text its leadIn reads before it. */

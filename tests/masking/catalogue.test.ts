@@ -211,10 +211,18 @@ const TABLE: Table = [
       // Command-line flags that take passwords.
       ["mysql -u root -pS3cretPass! mydb; mysql -p'S3cret Pass' -h db", "mysql -u root -SECRET_VALUE_001 mydb; mysql -p'SECRET_VALUE_002' -h db"],
       ["aws rds create-db-instance --master-user-password Sup3rS3cret --db-instance-identifier x; PGPASSWORD=pgS3cret9 psql", "aws rds create-db-instance --master-user-password SECRET_VALUE_001 --db-instance-identifier x; PGPASSWORD=SECRET_VALUE_002 psql"],
+      // .netrc, an XML element (Maven's settings.xml), SigV4's Authorization header, Docker's config.json.
+      ["machine api.github.com login deploy password Zx9-plQ2wT7mKe\nmachine x", "machine api.github.com login deploy password SECRET_VALUE_001\nmachine x"],
+      ["<server><username>ci</username><password>Xk29s!dd93 Kq</password></server>", "<server><username>ci</username><password>SECRET_VALUE_001</password></server>"],
+      [
+        "Authorization: AWS4-HMAC-SHA256 Credential=AKIAZ3MSJV4WWNKWW5ZX/20240101/us-east-1/s3/aws4_request, SignedHeaders=host;x-amz-date, Signature=5f2b1c3d4e5f60718293a4b5c6d7e8f90a1b2c3d4e5f60718293a4b5c6d7e8f9\n",
+        "Authorization: AWS4-HMAC-SHA256 Credential=SECRET_VALUE_001, SignedHeaders=host;x-amz-date, Signature=SECRET_AWS_SIGNATURE_001\n",
+      ],
+      ['{"auths": {"ghcr.io": {"auth": "Y2ktYm90OlN1cDNyUzNjcmV0VG9r"}}}', '{"auths": {"ghcr.io": {"auth": "SECRET_BASIC_AUTH_001"}}}'],
       ["GET https://api.example.com/v1?api_key=abcdef123456&page=2", "GET https://api.example.com/v1?api_key=SECRET_VALUE_001&page=2"],
       ["GET /file?X-Amz-Credential=AKIAIOSFODNN7EXAMPLE%2F20240501&X-Amz-Signature=aeeed9bbccd4d02ee5c0109b86d86835f995330da4c265957d157751f604d404", "GET /file?X-Amz-Credential=SECRET_VALUE_001&X-Amz-Signature=SECRET_AWS_SIGNATURE_001"],
     ],
-    ["password = getPassword()", "password: %(db_pass)s", "password=$DB_PASS", "docker login --password-stdin < pw.txt", '"Action": "secretsmanager:GetSecretValue"', "AWS_WEB_IDENTITY_TOKEN_FILE: /var/run/secrets/eks.amazonaws.com/serviceaccount/token", "master_password = (sensitive value)", "mysql -u root -p mydb", "password: ${DB_PASSWORD}", "token: null", "api_key: config.apiKey", "the password field", "color: #deadbeef", "Authorization: Basic authentication is disabled", "authorization: basic credentials", 'Authorization: Basic realm="x"', "Authorization: bearer token", "Authorization: Basic abcdefgh"],
+    ["password = getPassword()", "password: %(db_pass)s", "password=$DB_PASS", "docker login --password-stdin < pw.txt", '"Action": "secretsmanager:GetSecretValue"', "AWS_WEB_IDENTITY_TOKEN_FILE: /var/run/secrets/eks.amazonaws.com/serviceaccount/token", "master_password = (sensitive value)", "mysql -u root -p mydb", "password: ${DB_PASSWORD}", "token: null", "api_key: config.apiKey", "the password field", "color: #deadbeef", "Authorization: Basic authentication is disabled", "authorization: basic credentials", 'Authorization: Basic realm="x"', "Authorization: bearer token", "Authorization: Basic abcdefgh", "<password></password>", "<password>${DB_PASSWORD}</password>", "<password>\n  x\n</password>", "machine host login deploy", '"auth": "dGhpcyBpcyBhIHBsYWluIHNlbnRlbmNl"', '"auth": "required"', "aws4_request, Signature=abc"],
   ],
   [
     "AWS secret access keys",

@@ -70,6 +70,10 @@ const NAME_TO_VALUE = [
   String.raw`["']?[ \t]*\r?\n[ \t]*-?[ \t]*value:[ \t]*`,
   String.raw`"[ \t]*\{[^{}]{0,160}?\bdefault[ \t]*=[ \t]*`,
   String.raw`(?<=(?<![A-Za-z0-9-])--[A-Za-z0-9-]{1,64})[ \t]+(?!-)`,
+  // .netrc and .authinfo: `machine HOST login USER password VALUE`.
+  String.raw`(?<=(?<![A-Za-z0-9_-])login[ \t]+[^\s]{1,128}[ \t]+[A-Za-z]{0,16})[ \t]+`,
+  // An XML element (`<password>…</password>`, Maven's settings.xml): the value ends at the next `<`.
+  String.raw`(?<=<[A-Za-z0-9_.:-]{0,64})(?<element>>)`,
 ].join("|");
 
 /**
@@ -110,11 +114,14 @@ function openedBefore(text: string, opener: string, start: number, end: number, 
  * its sentence (`.`, `,`, `;`, `:`) or a bracket it did not open. A call (`getPassword()`) is
  * not a value. Every search is remembered in `memo`, so starts that share a tail read it once.
  */
-function assignedValueEnd(text: string, start: number, quote: string | undefined, memo: ExtendMemo): number | undefined {
-  if (quote) {
-    const close = nextIndex(text, quote, start, memo, `quote${quote}`);
+function assignedValueEnd(text: string, start: number, quote: string | undefined, memo: ExtendMemo, element = false): number | undefined {
+  if (quote || element) {
+    // An element's value is quoted by its tags: it ends at the `<` of the closing one.
+    const closer = element ? "<" : quote!;
+    const close = nextIndex(text, closer, start, memo, `quote${closer}`);
     const lineEnd = nextIndex(text, "\n", start, memo, "line");
     if (close > start && close - start <= MAX_QUOTED && (lineEnd === -1 || lineEnd > close)) return close - start >= 6 ? close : undefined;
+    if (element) return undefined;
   }
   let end = runEnd(text, start, UNQUOTED_VALUE_RUN, memo, "value");
   // Every check below reads a bounded stretch or a remembered search: starts that share one
@@ -290,6 +297,25 @@ export const secretEntries: CatalogueEntry[] = [
     pattern: /mz-[Ss]ignature=(?<=[Xx]-[Aa]mz-[Ss]ignature=)(?<value>[0-9a-f]{64})(?![0-9a-f])/g,
   },
   {
+    // SigV4's Authorization header: `AWS4-HMAC-SHA256 Credential=…/aws4_request, SignedHeaders=…,
+    // Signature=HEX`. Found from the `_` of the credential scope's `aws4_request`.
+    type: "aws_sigv4_signature",
+    prefix: "SECRET_AWS_SIGNATURE",
+    priority: 8,
+    triggers: [{ chars: "_", when: "(?<=aws4_)(?=request)", back: [0] }],
+    pattern: /_request(?<=aws4_request)[^\n]{0,600}?(?<=[ ,])Signature=(?<value>[0-9a-f]{64})(?![0-9a-f])/g,
+  },
+  {
+    // A registry credential in Docker's config.json (`"auths": {"host": {"auth": "base64"}}`):
+    // base64 of user:password, read from the `:` after the key.
+    type: "basic_auth",
+    prefix: "SECRET_BASIC_AUTH",
+    priority: 9,
+    triggers: [{ chars: ":", when: String.raw`(?<=(?<![A-Za-z0-9_])auth\\{0,7}["'][ \t]*:)` }],
+    pattern: /:[ \t]*\\{0,7}["'](?<value>[A-Za-z0-9+/]{8,}={0,2})(?=\\{0,7}["'])/g,
+    validate: (value) => isBasicCredential(value),
+  },
+  {
     type: "url_password",
     prefix: "SECRET_PASSWORD",
     priority: 8,
@@ -327,12 +353,12 @@ export const secretEntries: CatalogueEntry[] = [
       // The URL-parameter test sits after the word so it runs only where the word matched.
       // The lookahead (implied by what follows) rejects a word inside a long name cheaply,
       // before the costlier lookbehind runs.
-      String.raw`${SECRET_WORD}(?=${NAME_TAIL}[\\"' \t:=\r\n])(?<![?&][A-Za-z0-9_.-]{0,64}${SECRET_WORD})${NAME_TAIL}${NOT_A_SECRET_NAME}(?:${NAME_TO_VALUE})(?<quote>${QUOTE})?(?<value>${VALUE_OPENING})`,
+      String.raw`${SECRET_WORD}(?=${NAME_TAIL}[\\"' \t:=\r\n>])(?<![?&][A-Za-z0-9_.-]{0,64}${SECRET_WORD})${NAME_TAIL}${NOT_A_SECRET_NAME}(?:${NAME_TO_VALUE})(?<quote>${QUOTE})?(?<value>${VALUE_OPENING})`,
       "gi",
     ),
     // The value's first character; `extend` reads the rest (see assignedValueEnd).
-    extend: (text, end, memo, groups) => assignedValueEnd(text, end - groups.value!.length, groups.quote, memo),
-    validate: (value, text, index) => isRealSecretValue(value, /["']/.test(text.charAt(index - 1))),
+    extend: (text, end, memo, groups) => assignedValueEnd(text, end - groups.value!.length, groups.quote, memo, groups.element !== undefined),
+    validate: (value, text, index) => isRealSecretValue(value, /["'>]/.test(text.charAt(index - 1))),
   },
   ...mysqlPasswordEntries(),
   {
