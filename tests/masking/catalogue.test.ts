@@ -219,6 +219,9 @@ const TABLE: Table = [
         "Authorization: AWS4-HMAC-SHA256 Credential=SECRET_VALUE_001, SignedHeaders=host;x-amz-date, Signature=SECRET_AWS_SIGNATURE_001\n",
       ],
       ['{"auths": {"ghcr.io": {"auth": "Y2ktYm90OlN1cDNyUzNjcmV0VG9r"}}}', '{"auths": {"ghcr.io": {"auth": "SECRET_BASIC_AUTH_001"}}}'],
+      // A Sentry DSN's key, and its legacy secret.
+      ["SENTRY_DSN=https://3f2a9b8c7d6e4f5a1b2c3d4e5f6a7b8c@o123456.ingest.sentry.io/4505", "SENTRY_DSN=https://SECRET_SENTRY_DSN_KEY_001@o123456.ingest.sentry.io/4505"],
+      ["dsn: https://3f2a9b8c7d6e4f5a1b2c3d4e5f6a7b8c:0a1b2c3d4e5f60718293a4b5c6d7e8f9@sentry.example.com/12", "dsn: https://SECRET_SENTRY_DSN_KEY_001:SECRET_PASSWORD_001@sentry.example.com/12"],
       ["GET https://api.example.com/v1?api_key=abcdef123456&page=2", "GET https://api.example.com/v1?api_key=SECRET_VALUE_001&page=2"],
       ["GET /file?X-Amz-Credential=AKIAIOSFODNN7EXAMPLE%2F20240501&X-Amz-Signature=aeeed9bbccd4d02ee5c0109b86d86835f995330da4c265957d157751f604d404", "GET /file?X-Amz-Credential=SECRET_VALUE_001&X-Amz-Signature=SECRET_AWS_SIGNATURE_001"],
     ],
@@ -229,6 +232,8 @@ const TABLE: Table = [
     [
       ['NewStaticCredentialsProvider("AKIAPWOQ5QLQOSEDUWXN", "oBkgEmBA5ofK7UNrI/3msFP0IkM+apbs+PJAKt58", "")', 'NewStaticCredentialsProvider("AWS_ACCESS_KEY_001", "AWS_SECRET_KEY_001", "")'],
       ["bob,,AKIAPWOQ5QLQOSEDUWXN,oBkgEmBA5ofK7UNrI/3msFP0IkM+apbs+PJAKt58", "bob,,AWS_ACCESS_KEY_001,AWS_SECRET_KEY_001"],
+      // aws sts assume-role --output text: the expiration between the key ID and its secret.
+      ["CREDENTIALS\tASIAPWOQ5QLQOSEDUWXN\t2024-05-01T12:00:00+00:00\toBkgEmBA5ofK7UNrI/3msFP0IkM+apbs+PJAKt58\tx", "CREDENTIALS\tAWS_ACCESS_KEY_001\t2024-05-01T12:00:00+00:00\tAWS_SECRET_KEY_001\tx"],
       ['{\\"key\\":\\"AKIAHZE36XZSYWFADNVJ\\",\\"secret\\":\\"Ark3xZH+hjTn\\\\/9scuoWFqwTAxdVTWyvCYIOmJzaq\\"}', '{\\"key\\":\\"AWS_ACCESS_KEY_001\\",\\"secret\\":\\"AWS_SECRET_KEY_001\\"}'],
       // Forty letters of one case after a key ID are words, not its secret.
       ["AKIAPWOQ5QLQOSEDUWXN, abcdefghijabcdefghijabcdefghijabcdefghij", "AWS_ACCESS_KEY_001, abcdefghijabcdefghijabcdefghijabcdefghij"],

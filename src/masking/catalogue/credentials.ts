@@ -86,12 +86,13 @@ export const credentialEntries: CatalogueEntry[] = [
   },
   {
     // The secret right after its access key ID: `NewStaticCredentialsProvider("AKIA…", "…")`,
-    // a credentials.csv row `AKIA…,…`, `AKIA… …` in a table.
+    // a credentials.csv row `AKIA…,…`, `AKIA… …` in a table; in `aws sts … --output text`,
+    // the expiration stands between them (`CREDENTIALS	ASIA…	2024-05-01T12:00:00Z	SECRET	TOKEN`).
     type: "aws_secret_access_key",
     prefix: "AWS_SECRET_KEY",
     priority: 10,
     triggers: [{ chars: "A", when: `(?<=(?:(?<![A-Z0-9])|${AFTER_ESCAPE})A)(?=KIA|SIA)` }],
-    pattern: new RegExp(String.raw`A(?<=(?:(?<![A-Z0-9])|${AFTER_ESCAPE})A)(?:KIA|SIA)[A-Z0-9]{16}(?![A-Z0-9])(?:\\{0,7}["'])?[ \t]*[,;:|\t ][ \t]*(?:\\{0,7}["'])?(?<value>${SECRET_KEY_VALUE})`, "g"),
+    pattern: new RegExp(String.raw`A(?<=(?:(?<![A-Z0-9])|${AFTER_ESCAPE})A)(?:KIA|SIA)[A-Z0-9]{16}(?![A-Z0-9])(?:\\{0,7}["'])?[ \t]*[,;:|\t ][ \t]*(?:\d{4}-\d\d-\d\dT[0-9:.]{5,15}(?:Z|[+-]\d\d:?\d\d)?[ \t]+)?(?:\\{0,7}["'])?(?<value>${SECRET_KEY_VALUE})`, "g"),
     // Forty characters of one case and no digit are a word run, not a key.
     validate: (value) => /[0-9+/]/.test(value) && /[a-z]/.test(value) && /[A-Z]/.test(value),
   },

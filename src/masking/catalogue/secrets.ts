@@ -316,6 +316,15 @@ export const secretEntries: CatalogueEntry[] = [
     validate: (value) => isBasicCredential(value),
   },
   {
+    // A Sentry DSN's key: 32 hex characters as a URL's user (`https://KEY@o1.ingest.sentry.io/2`).
+    // Found at the `://` url_password already stops at.
+    type: "sentry_dsn_key",
+    prefix: "SECRET_SENTRY_DSN_KEY",
+    priority: 8,
+    triggers: [{ chars: ":", when: String.raw`(?=\/\/)` }],
+    pattern: /:\/\/(?<=(?<![A-Za-z0-9+.-])https?:\/\/)(?<value>[0-9a-f]{32})(?::[^\s:/@"'<>]*)?@/g,
+  },
+  {
     type: "url_password",
     prefix: "SECRET_PASSWORD",
     priority: 8,
