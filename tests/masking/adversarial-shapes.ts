@@ -11,6 +11,7 @@
  *   run of each of its punctuation characters. An entry added to the catalogue gets its
  *   shapes with no change here, as long as one sample holds a match of it (a test checks).
  */
+import { VENDOR_SAMPLES } from "./catalogue/vendor-samples.ts";
 import type { CatalogueEntry } from "../../src/masking/types.ts";
 
 export const MB = 1_000_000;
@@ -158,6 +159,7 @@ export const ENTRY_SAMPLES = [
   "Credential=AKIAZ3MSJV4WWNKWW5ZX/20240101/us-east-1/s3/aws4_request, SignedHeaders=host, Signature=5f2b1c3d4e5f60718293a4b5c6d7e8f90a1b2c3d4e5f60718293a4b5c6d7e8f9",
   '{"auths": {"ghcr.io": {"auth": "Y2ktYm90OlN1cDNyUzNjcmV0VG9r"}}}',
   "https://3f2a9b8c7d6e4f5a1b2c3d4e5f6a7b8c@o123456.ingest.sentry.io/4505",
+  ...VENDOR_SAMPLES.map(([token]) => `token ${token} end`),
 ];
 
 /** The first match of `entry` in the samples, with the text its leadIn reads before it. */

@@ -219,13 +219,17 @@ const TABLE: Table = [
         "Authorization: AWS4-HMAC-SHA256 Credential=SECRET_VALUE_001, SignedHeaders=host;x-amz-date, Signature=SECRET_AWS_SIGNATURE_001\n",
       ],
       ['{"auths": {"ghcr.io": {"auth": "Y2ktYm90OlN1cDNyUzNjcmV0VG9r"}}}', '{"auths": {"ghcr.io": {"auth": "SECRET_BASIC_AUTH_001"}}}'],
+      // A dotted value with a long random segment is a token, not a lookup; more Authorization schemes; Azure's --account-key.
+      ["DISCORD_BOT_TOKEN=MTIzNDU2Nzg5MDEyMzQ1Njc4.GaBcDe.abcdefghijklmnopqrstuvwxyz0123456789AB", "DISCORD_BOT_TOKEN=SECRET_VALUE_001"],
+      ["Authorization: SSWS 00abcdefghijklmnopqrstuvwxyz0123456789ABCD", "Authorization: SSWS SECRET_BEARER_TOKEN_001"],
+      ["az storage blob list --account-key 9aQ2mZ7xK4pL1vN8bR3tY6wE0sD5fG2hJ7kL9zX3+ab==", "az storage blob list --account-key SECRET_VALUE_001"],
       // A Sentry DSN's key, and its legacy secret.
       ["SENTRY_DSN=https://3f2a9b8c7d6e4f5a1b2c3d4e5f6a7b8c@o123456.ingest.sentry.io/4505", "SENTRY_DSN=https://SECRET_SENTRY_DSN_KEY_001@o123456.ingest.sentry.io/4505"],
       ["dsn: https://3f2a9b8c7d6e4f5a1b2c3d4e5f6a7b8c:0a1b2c3d4e5f60718293a4b5c6d7e8f9@sentry.example.com/12", "dsn: https://SECRET_SENTRY_DSN_KEY_001:SECRET_PASSWORD_001@sentry.example.com/12"],
       ["GET https://api.example.com/v1?api_key=abcdef123456&page=2", "GET https://api.example.com/v1?api_key=SECRET_VALUE_001&page=2"],
       ["GET /file?X-Amz-Credential=AKIAIOSFODNN7EXAMPLE%2F20240501&X-Amz-Signature=aeeed9bbccd4d02ee5c0109b86d86835f995330da4c265957d157751f604d404", "GET /file?X-Amz-Credential=SECRET_VALUE_001&X-Amz-Signature=SECRET_AWS_SIGNATURE_001"],
     ],
-    ["password = getPassword()", "password: %(db_pass)s", "password=$DB_PASS", "docker login --password-stdin < pw.txt", '"Action": "secretsmanager:GetSecretValue"', "AWS_WEB_IDENTITY_TOKEN_FILE: /var/run/secrets/eks.amazonaws.com/serviceaccount/token", "master_password = (sensitive value)", "mysql -u root -p mydb", "password: ${DB_PASSWORD}", "token: null", "api_key: config.apiKey", "the password field", "color: #deadbeef", "Authorization: Basic authentication is disabled", "authorization: basic credentials", 'Authorization: Basic realm="x"', "Authorization: bearer token", "Authorization: Basic abcdefgh", "<password></password>", "<password>${DB_PASSWORD}</password>", "<password>\n  x\n</password>", "machine host login deploy", '"auth": "dGhpcyBpcyBhIHBsYWluIHNlbnRlbmNl"', '"auth": "required"', "aws4_request, Signature=abc"],
+    ["password = getPassword()", "password: %(db_pass)s", "password=$DB_PASS", "docker login --password-stdin < pw.txt", '"Action": "secretsmanager:GetSecretValue"', "AWS_WEB_IDENTITY_TOKEN_FILE: /var/run/secrets/eks.amazonaws.com/serviceaccount/token", "master_password = (sensitive value)", "mysql -u root -p mydb", "password: ${DB_PASSWORD}", "token: null", "api_key: config.apiKey", "password: settings.DATABASE_PASSWORD_V2", "Authorization: Bot token required", "the password field", "color: #deadbeef", "Authorization: Basic authentication is disabled", "authorization: basic credentials", 'Authorization: Basic realm="x"', "Authorization: bearer token", "Authorization: Basic abcdefgh", "<password></password>", "<password>${DB_PASSWORD}</password>", "<password>\n  x\n</password>", "machine host login deploy", '"auth": "dGhpcyBpcyBhIHBsYWluIHNlbnRlbmNl"', '"auth": "required"', "aws4_request, Signature=abc"],
   ],
   [
     "AWS secret access keys",

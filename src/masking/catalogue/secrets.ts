@@ -17,9 +17,19 @@ const PLACEHOLDER = /^(?:\$[A-Za-z_{(]|%\(|%[sd]$|%\{|\{|<[^>]*>?$)/;
 function isRealSecretValue(value: string, quoted = false): boolean {
   if (/^(true|false|null|none|nil|undefined|required|optional|string|secret|password|changeme|example|xxx+|\*+|\.+)$/i.test(value)) return false;
   if (PLACEHOLDER.test(value)) return false;
-  if (!quoted && /^[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)+$/.test(value)) return false; // config.password, os.environ
+  if (!quoted && isLookup(value)) return false;
   if (/^[A-Z][A-Z0-9_]*$/.test(value) && value.includes("_")) return false; // another variable's name
   return /[A-Za-z0-9]/.test(value);
+}
+
+/**
+ * `config.password`, `settings.DB_PASSWORD`, `os.environ`: dotted names. A dotted token with a
+ * long segment mixing letters and digits, and no `_` of a name, is a token (`dt0c01.ABC…`, a
+ * Discord bot token).
+ */
+function isLookup(value: string): boolean {
+  if (!/^[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)+$/.test(value)) return false;
+  return !value.split(".").some((segment) => segment.length >= 16 && !segment.includes("_") && /[0-9]/.test(segment) && /[A-Za-z]/.test(segment));
 }
 
 /**
@@ -46,7 +56,7 @@ const NAME_TAIL = "[A-Za-z0-9_.-]{0,64}";
  * and a literal start is far cheaper to search for.
  * SECRET_WORD_TRIGGERS (triggers.ts) must name every word here, or the word is never found.
  */
-const SECRET_WORD = String.raw`(?:secret|token|passw(?:or)?d|passwd|pwd|api[_-]?key|apikey|access[_-]?key|private[_-]?key|credential|auth[_-]?key|signing[_-]?key|encryption[_-]?key|master[_-]?key|hmac[_-]?key|passphrase)`;
+const SECRET_WORD = String.raw`(?:secret|token|passw(?:or)?d|passwd|pwd|api[_-]?key|apikey|access[_-]?key|account[_-]?key|private[_-]?key|credential|auth[_-]?key|signing[_-]?key|encryption[_-]?key|master[_-]?key|hmac[_-]?key|passphrase)`;
 
 /**
  * Names that hold something about a secret, not the secret: where it is (`…_TOKEN_FILE`,
@@ -337,13 +347,14 @@ export const secretEntries: CatalogueEntry[] = [
   },
   {
     // The credential of an Authorization (or Proxy-Authorization) header, in any case:
-    // `Bearer …` and GitHub's `token …`, or `Basic …` (base64 of user:password).
+    // `Bearer …`, GitHub's `token …`, Okta's `SSWS …`, Discord's `Bot …`, `Api-Token …`,
+    // `ApiKey …`, `AccessKey …`, or `Basic …` (base64 of user:password).
     type: "bearer_token",
     prefix: "SECRET_BEARER_TOKEN",
     priority: 9,
     // Starts at "uthorization" (its first letter is read in a lookbehind); found by its "z".
     triggers: [{ chars: "zZ", when: "(?<=(?i:uthoriz))(?=(?i:ation))", back: [6] }],
-    pattern: /uthorization(?<=authorization)(?:\\?["'])?\s*[:=]\s*(?:\\?["'])?(?<scheme>bearer|token|basic)\s+(?<value>[A-Za-z0-9._~+/-]{8,}=*)/gi,
+    pattern: /uthorization(?<=authorization)(?:\\?["'])?\s*[:=]\s*(?:\\?["'])?(?<scheme>bearer|token|basic|ssws|bot|api-token|apikey|accesskey)\s+(?<value>[A-Za-z0-9._~+/-]{8,}=*)/gi,
     classify: (groups, value) => {
       if (groups.scheme!.toLowerCase() !== "basic") return value.replace(/=+$/, "").length >= 16 ? AUTHORIZATION_KINDS[0] : undefined;
       return isBasicCredential(value) ? AUTHORIZATION_KINDS[1] : undefined;

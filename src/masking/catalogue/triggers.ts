@@ -19,7 +19,7 @@ export const ZONE = wordTrigger("z", "one", [0]);
 
 /**
  * Every word of `SECRET_WORD` in secrets.ts: secret, token, passw(or)d, passwd, pwd,
- * api[_-]?key, apikey, access[_-]?key, private[_-]?key, credential, auth[_-]?key,
+ * api[_-]?key, apikey, access[_-]?key, account[_-]?key, private[_-]?key, credential, auth[_-]?key,
  * signing[_-]?key, encryption[_-]?key, master[_-]?key, hmac[_-]?key, passphrase.
  */
 export const SECRET_WORD_TRIGGERS: readonly Trigger[] = [
@@ -29,6 +29,7 @@ export const SECRET_WORD_TRIGGERS: readonly Trigger[] = [
   wordTrigger("pw", "d", [1]),
   wordTrigger("api[_-]?k", "ey", [3, 4]),
   wordTrigger("access[_-]?k", "ey", [6, 7]),
+  wordTrigger("account[_-]?k", "ey", [7, 8]),
   wordTrigger("private[_-]?k", "ey", [7, 8]),
   // On the `c`, which `secret` already stops at: a letter of its own would add its stops.
   wordTrigger("c", "redential", [0]),
