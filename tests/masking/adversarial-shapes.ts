@@ -63,6 +63,8 @@ export const FIXED_SHAPES: Shape[] = [
   // Each value would be the next name, `PASSWORD` (its `:` ends the sentence): a placeholder, not a secret.
   { name: "PASSWORD: spaced repeated (each value is the next name)", make: (n) => repeat("PASSWORD: ", n), matches: 0 },
   { name: "secret_key= repeated", make: (n) => repeat("secret_key=", n), matches: 1 },
+  // Every vendor format stopping at `_` holds at each one: one regex for all of them, not fifty.
+  { name: "live_ repeated (a vendor opening)", make: (n) => repeat("live_", n), matches: 0 },
   { name: "token token … (no separator)", make: (n) => repeat("token ", n), matches: 0 },
   { name: "credential run", make: (n) => repeat("credential", n), matches: 0 },
   { name: "?password= query repeated", make: (n) => repeat("?password=", n), matches: 1 },

@@ -223,21 +223,44 @@ function combined(alternatives: string[]): string {
 const PAIRED_LETTERS = new Set(["p", "P", "z", "Z", "k", "K"]);
 const passChars = (char: string) => (PAIRED_LETTERS.has(char) ? char.toLowerCase() + char.toUpperCase() : char);
 
-function entryFor(format: VendorFormat, condition: string): CatalogueEntry {
-  const { type, prefix, opening, body, lead, keepOpening } = format;
-  const at = triggerIndex(format);
-  const rest = escape(opening.slice(at + 1));
-  const behind = `(?<=${START}${lead === undefined ? "" : `(?<lead>${lead})`}${escape(opening.slice(0, at + 1))})`;
+/**
+ * One entry per trigger character: the formats stopping at it are alternatives of one regex,
+ * each marked by an empty group (`row12`) that tells `classify` and `leadIn` which one matched.
+ * One entry per format would run every format's regex wherever any one's opening stands (a
+ * text of `live_live_…` would run fifty regexes at each `_`).
+ */
+function entryFor(char: string, rows: readonly { format: VendorFormat; index: number }[], condition: string): CatalogueEntry {
+  const alternatives = rows.map(({ format, index }) => {
+    const { opening, body, lead, keepOpening } = format;
+    const at = triggerIndex(format);
+    const behind = `(?<=${START}${lead === undefined ? "" : `(?<lead>${lead})`}${escape(opening.slice(0, at + 1))})`;
+    return `(?<row${index}>)${behind}${escape(opening.slice(at + 1))}${keepOpening ? `(?<value>${body})` : body}`;
+  });
+  const rowOf = (groups: Record<string, string | undefined>) => rows.find(({ index }) => groups[`row${index}`] !== undefined)!.format;
+  const kinds = rows.map(({ format }) => ({ type: format.type, prefix: format.prefix }));
   return {
-    type,
-    prefix,
+    type: kinds[0]!.type,
+    prefix: kinds[0]!.prefix,
     priority: 8,
-    triggers: [{ chars: passChars(opening[at]!), when: condition }],
+    triggers: [{ chars: passChars(char), when: condition }],
     // Starts at the trigger; what precedes it is read in a lookbehind (leadIn).
-    pattern: new RegExp(`${escape(opening[at]!)}${behind}${rest}${keepOpening ? `(?<value>${body})` : body}(?![A-Za-z0-9_-])`, "g"),
-    leadIn: keepOpening ? undefined : (groups) => at + (groups.lead?.length ?? 0),
+    pattern: new RegExp(`${escape(char)}(?:${alternatives.join("|")})(?![A-Za-z0-9_-])`, "g"),
+    leadIn: (groups) => {
+      const format = rowOf(groups);
+      return format.keepOpening ? 0 : triggerIndex(format) + (groups.lead?.length ?? 0);
+    },
+    classify: (groups) => {
+      const { type, prefix } = rowOf(groups);
+      return { type, prefix };
+    },
+    family: [...new Map(kinds.map((kind) => [kind.type, kind])).values()],
   };
 }
 
 const CONDITIONS = conditionsByTrigger(VENDOR_FORMATS);
-export const vendorEntries: CatalogueEntry[] = VENDOR_FORMATS.map((format) => entryFor(format, CONDITIONS.get(format.opening[triggerIndex(format)]!)!));
+const ROWS_BY_TRIGGER = new Map<string, { format: VendorFormat; index: number }[]>();
+VENDOR_FORMATS.forEach((format, index) => {
+  const char = format.opening[triggerIndex(format)]!;
+  ROWS_BY_TRIGGER.set(char, [...(ROWS_BY_TRIGGER.get(char) ?? []), { format, index }]);
+});
+export const vendorEntries: CatalogueEntry[] = [...ROWS_BY_TRIGGER].map(([char, rows]) => entryFor(char, rows, CONDITIONS.get(char)!));
