@@ -11,7 +11,7 @@ const SRC = resolve(import.meta.dir, "../src");
 
 /** Bottom first. A file's layer is the first prefix it starts with. */
 const LAYERS: { name: string; prefixes: string[] }[] = [
-  { name: "vocabulary", prefixes: ["errors.ts", "units.ts", "version.ts", "log.ts", "json.ts", "types/"] },
+  { name: "vocabulary", prefixes: ["errors.ts", "units.ts", "version.ts", "log.ts", "json.ts", "network-failure.ts", "types/"] },
   { name: "configuration", prefixes: ["config.ts", "secrets.ts"] },
   { name: "store", prefixes: ["store/"] },
   { name: "masking", prefixes: ["masking/"] },

@@ -6,6 +6,7 @@
  */
 import Anthropic, { APIConnectionError, APIConnectionTimeoutError, APIError, APIUserAbortError } from "@anthropic-ai/sdk";
 import { ProxyError, errorBody } from "../errors.ts";
+import { classifyNetworkFailure } from "../network-failure.ts";
 
 export interface UpstreamRequest {
   method: "get" | "post";
@@ -44,8 +45,11 @@ export class Upstream {
   private readonly client: Anthropic;
   private readonly apiKey: string;
 
-  constructor(options: { baseURL: string; apiKey: string; timeoutMs?: number }) {
+  private readonly onOutcome?: (outcome: UpstreamOutcome) => void;
+
+  constructor(options: { baseURL: string; apiKey: string; timeoutMs?: number; onOutcome?: (outcome: UpstreamOutcome) => void }) {
     this.apiKey = options.apiKey;
+    this.onOutcome = options.onOutcome;
     this.client = new Anthropic({
       baseURL: options.baseURL,
       apiKey: options.apiKey,
@@ -64,22 +68,65 @@ export class Upstream {
       const response = await this.client
         .request({ method: request.method, path: request.path, body: request.body, headers, signal: request.signal })
         .asResponse();
+      this.onOutcome?.(outcomeOf(response.status));
       return { status: response.status, headers: forwardableResponseHeaders(response.headers), body: response.body };
     } catch (error) {
+      if (error instanceof APIError && error.status !== undefined) this.onOutcome?.(outcomeOf(error.status));
+      else if (error instanceof APIConnectionError) this.onOutcome?.("transport");
       return errorToResponse(error);
     }
   }
 }
 
-/** Upstream HTTP errors are passed on in their own shape; transport failures become a 502. */
+/**
+ * What the upstream said, for the operator's metrics: its status class, or `transport` when it
+ * could not be reached at all.
+ */
+export type UpstreamOutcome = "1xx" | "2xx" | "3xx" | "4xx" | "5xx" | "transport";
+
+export const outcomeOf = (status: number): UpstreamOutcome => `${Math.min(5, Math.max(1, Math.floor(status / 100)))}xx` as UpstreamOutcome;
+
+/** A retry cannot fix it: Claude Code and the SDK honour this header and fail at once. */
+const DO_NOT_RETRY = { "x-should-retry": "false" };
+
+/**
+ * The upstream refused the proxy's own key (clients' keys are never forwarded): a 401 passed
+ * on would read as the user's key being wrong, and Claude Code would ask them to log in, then
+ * retry for minutes. It is the operator's to fix.
+ */
+export const upstreamKeyRefused = (status: number, cause?: unknown) =>
+  new ProxyError(
+    502,
+    "api_error",
+    `The proxy's upstream key was refused (the upstream answered HTTP ${status}); your own key is fine. The operator must fix ANTHROPIC_API_KEY on the proxy host.`,
+    DO_NOT_RETRY,
+    { cause },
+  );
+
+/**
+ * Upstream HTTP errors are passed on in their own shape, except a refused upstream key;
+ * transport failures become a 502 (a 504 for a timeout) that says whether retrying can help.
+ */
 function errorToResponse(error: unknown): UpstreamResponse {
   if (error instanceof APIUserAbortError) throw error;
   if (error instanceof APIConnectionTimeoutError) {
     throw new ProxyError(504, "api_error", "The upstream did not answer in time; retry, or check ANTHROPIC_UPSTREAM_URL.", {}, { cause: error });
   }
   if (error instanceof APIConnectionError) {
+    const failure = classifyNetworkFailure(error);
+    if (!failure.retryable) {
+      const what = { dns: "its name does not resolve", refused: "the connection was refused", tls: "the TLS handshake failed" }[failure.kind as "dns" | "refused" | "tls"];
+      throw new ProxyError(
+        502,
+        "api_error",
+        `The proxy cannot reach its upstream API: ${what}. Retrying will not help; the operator must fix ANTHROPIC_UPSTREAM_URL or the network of the proxy host.`,
+        DO_NOT_RETRY,
+        { cause: error },
+      );
+    }
     throw new ProxyError(502, "api_error", "Cannot reach the upstream API; check ANTHROPIC_UPSTREAM_URL and the network, then retry.", {}, { cause: error });
   }
+  if (error instanceof APIError && error.status === 401) throw upstreamKeyRefused(401, error);
   if (error instanceof APIError && error.status !== undefined) {
     const body =
       typeof error.error === "object" && error.error !== null

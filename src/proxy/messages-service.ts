@@ -27,12 +27,28 @@ export interface MessagesDeps extends RequestMaskerDeps {
   onUpstreamLatency?: (path: string, seconds: number) => void;
 }
 
-/** What one proxied call did, for the request log line and metrics (counts and types only). */
+/** What one proxied call did, for the request log line and metrics (counts, types and ids only). */
 export interface CallStats extends RestoreCounts {
   masked: Record<string, number>;
   /** Set once a streamed answer has ended: false if it broke or lacked message_stop. */
   streamComplete?: boolean;
+  /** The model asked for and whether the answer streams (request-facts.ts). */
+  model?: string;
+  stream?: boolean;
+  /** The upstream's HTTP status and its `request-id` (what the client sees too). */
+  upstreamStatus?: number;
+  upstreamRequestId?: string;
+  /** Milliseconds from sending the masked request until the upstream's headers arrived. */
+  upstreamMs?: number;
 }
+
+export const emptyCallStats = (): CallStats => ({ masked: {}, restoredSurrogates: 0, unknownSurrogates: 0 });
+
+/** The upstream's request id as the log may hold it (an id, never free text). */
+const requestIdOf = (headers: Headers | undefined) => {
+  const id = headers?.get("request-id");
+  return id && /^[A-Za-z0-9_-]{1,128}$/.test(id) ? id : undefined;
+};
 
 /** A call's answer, and its counts (a stream keeps counting until it ends). */
 export interface ProxiedCall {
@@ -64,16 +80,36 @@ export class MessagesService {
    * Handles one call: `body` (UTF-8, already size-checked) is masked and sent; without a body
    * the call is a GET passed through as it is.
    */
-  async handle(tenant: string, request: Request, body?: Buffer): Promise<ProxiedCall> {
+  async handle(tenant: string, request: Request, body?: Buffer, stats: CallStats = emptyCallStats()): Promise<ProxiedCall> {
     const path = pathWithQuery(request);
     if (body === undefined) {
-      const upstream = await this.deps.upstream.send({ method: "get", path, clientHeaders: request.headers, signal: request.signal });
-      const stats: CallStats = { masked: {}, restoredSurrogates: 0, unknownSurrogates: 0 };
+      const upstream = await this.send(stats, { method: "get", path, clientHeaders: request.headers, signal: request.signal });
       return { response: new Response(upstream.body, { status: upstream.status, headers: upstream.headers }), stats };
     }
     const masked = await this.requests.maskBody(tenant, body);
-    const stats: CallStats = { masked: countByType(masked.entities), restoredSurrogates: 0, unknownSurrogates: 0 };
+    stats.masked = countByType(masked.entities);
+    stats.model = masked.facts.model;
+    stats.stream = masked.facts.stream;
     return { response: await this.forward(tenant, request, path, masked, stats), stats };
+  }
+
+  /** Sends to the upstream and notes its status, request id and latency; a refusal keeps the id too. */
+  private async send(stats: CallStats, request: Parameters<Upstream["send"]>[0]): Promise<UpstreamResponse> {
+    const sentAt = performance.now();
+    try {
+      const upstream = await this.deps.upstream.send(request);
+      stats.upstreamStatus = upstream.status;
+      stats.upstreamRequestId = requestIdOf(upstream.headers);
+      return upstream;
+    } catch (error) {
+      const cause = (error as { cause?: { status?: unknown; headers?: Headers } }).cause;
+      if (typeof cause?.status === "number") stats.upstreamStatus = cause.status;
+      stats.upstreamRequestId = requestIdOf(cause?.headers);
+      throw error;
+    } finally {
+      stats.upstreamMs = Math.round((performance.now() - sentAt) * 10) / 10;
+      this.deps.onUpstreamLatency?.(request.path, stats.upstreamMs / 1000);
+    }
   }
 
   /** Masks loose texts as one request's content would be (see RequestMasker.maskLooseTexts). */
@@ -86,15 +122,13 @@ export class MessagesService {
     const controller = new AbortController();
     const onClientGone = () => controller.abort();
     request.signal.addEventListener("abort", onClientGone, { once: true });
-    const sentAt = performance.now();
     let upstream: UpstreamResponse;
     try {
-      upstream = await this.deps.upstream.send({ method: "post", path, clientHeaders: request.headers, body: masked.body, signal: controller.signal });
+      upstream = await this.send(stats, { method: "post", path, clientHeaders: request.headers, body: masked.body, signal: controller.signal });
     } finally {
       // fetch has copied the body by now (reuse/body-buffers.ts): its buffer can serve the next request.
       masked.release?.();
     }
-    this.deps.onUpstreamLatency?.(path, (performance.now() - sentAt) / 1000);
     const resolve = surrogateResolver(this.deps.store, tenant, masked.entities, stats);
     const onThinking = (signed: string, restored: string) => this.deps.thinking.remember(tenant, signed, restored);
     const headers = upstream.headers;

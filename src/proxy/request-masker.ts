@@ -4,6 +4,7 @@
  * (reuse/), which hands back only its new pieces to mask here; anything unusual takes the
  * ordinary path: parse everything, mask, serialise, guard.
  */
+import { requestFacts, requestFactsFromJson, type RequestFacts } from "./request-facts.ts";
 import { badRequest, ProxyError } from "../errors.ts";
 import { memberProblem, messageProblem, requestShapeProblem } from "../anthropic/request-shape.ts";
 import { MAX_JSON_DEPTH, nestedDeeperThan, parseJsonObject } from "../json.ts";
@@ -53,6 +54,8 @@ export interface MaskedRequest {
   /** The masked body, UTF-8: sent as it is, never decoded and encoded again. */
   body: Buffer;
   entities: MaskedEntity[];
+  /** Model and stream flag, for the request log. */
+  facts: RequestFacts;
   /** Returns the body's buffer for reuse: call once the upstream request has settled. */
   release?: () => void;
 }
@@ -71,7 +74,8 @@ export class RequestMasker {
   async maskBody(tenant: string, bytes: Buffer): Promise<MaskedRequest> {
     const memory = await this.deps.masker.memoryOf(tenant);
     const reused = this.reuse && (await this.reuse(tenant, bytes, memory));
-    return reused ?? this.maskRequest(tenant, parseJsonObject(bytes.toString("utf8")), memory);
+    if (reused) return { ...reused, facts: requestFactsFromJson(reused.member("model"), reused.member("stream")) };
+    return this.maskRequest(tenant, parseJsonObject(bytes.toString("utf8")), memory);
   }
 
   /** Masks a parsed request body in place and serialises it, guarded against leaks. */
@@ -103,7 +107,7 @@ export class RequestMasker {
       this.deps.observer?.guardRefused(leaks.map((leak) => leak.type));
       throw egressRefused();
     }
-    return { body: Buffer.from(text), entities };
+    return { body: Buffer.from(text), entities, facts: requestFacts(body.model, body.stream) };
   }
 
   /**

@@ -42,6 +42,12 @@ export class Metrics {
     buckets: LATENCY_BUCKETS,
     registers: [this.registry],
   });
+  readonly upstreamResponses = new Counter({
+    name: "cmp_upstream_responses_total",
+    help: "Upstream answers by status class (2xx, 4xx, 5xx), or transport when it could not be reached",
+    labelNames: ["class"] as const,
+    registers: [this.registry],
+  });
   readonly timeToFirstByte = new Histogram({
     name: "cmp_time_to_first_byte_seconds",
     help: "Time from request arrival until the first response byte left the proxy",

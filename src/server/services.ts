@@ -31,7 +31,11 @@ export async function createServices(config: Config, logger: Logger, proxyUrl: (
     if (!ok) metrics.storeErrors.inc({ operation });
   });
   metrics.knowEntityTypes(catalogueTypes(core.masker.scanner.entries));
-  const upstream = new Upstream({ baseURL: config.upstreamUrl, apiKey: config.anthropicApiKey ?? "" });
+  const upstream = new Upstream({
+    baseURL: config.upstreamUrl,
+    apiKey: config.anthropicApiKey ?? "",
+    onOutcome: (outcome) => metrics.upstreamResponses.inc({ class: outcome }),
+  });
   const trustMs = Math.min(config.mappingTtlMs / 4, 3_600_000);
   const messages = new MessagesService({
     masker: core.masker,

@@ -3,10 +3,10 @@
  * fully sent (so streamed answers log their whole duration). Only ids, the tenant name, the
  * route template, status, durations and counts by type: never text, keys or originals.
  */
-import { ProxyError, errorResponse, toProxyError } from "../errors.ts";
+import { ProxyError, describeCause, errorResponse, toProxyError } from "../errors.ts";
 import type { Logger } from "../log.ts";
 import { safeStack } from "../log.ts";
-import type { CallStats, ProxiedCall } from "../proxy/messages-service.ts";
+import { emptyCallStats, type CallStats, type ProxiedCall } from "../proxy/messages-service.ts";
 import type { Metrics } from "./metrics.ts";
 import { routableRequest } from "./request-url.ts";
 import { routeTemplate } from "./route-table.ts";
@@ -22,6 +22,12 @@ export class CallRecord {
   stats?: CallStats;
   /** The client closed its connection before the answer (an upload cut short): logged as aborted. */
   clientGone = false;
+
+  /** Stats for a proxied call to fill as it goes (a failed call still logs what it knew). */
+  startStats(): CallStats {
+    this.stats = emptyCallStats();
+    return this.stats;
+  }
 
   /** Keeps a proxied call's counts (a stream keeps updating them) and gives back its response. */
   attach(call: ProxiedCall): Response {
@@ -65,11 +71,15 @@ export function instrument(
   const answerFailure = (error: unknown, requestId: string, where: string): Response => {
     const proxyError = toProxyError(error, requestId);
     if (proxyError.status >= 500) {
+      // Our own errors' messages are written for operators and never quote user text; an
+      // unexpected error's message might, so only its stack frames are logged.
       deps.logger.error("request failed", {
         request_id: requestId,
         status: proxyError.status,
         where,
         error: error instanceof Error ? error.name : typeof error,
+        reason: error instanceof ProxyError ? error.message : undefined,
+        cause: describeCause(proxyError),
         stack: error instanceof ProxyError ? undefined : safeStack(error),
       });
     }
@@ -136,6 +146,11 @@ function observe(request: Request, response: Response, record: CallRecord, start
       duration_ms: Math.round((ended - started) * 10) / 10,
       ttfb_ms: firstByteAt === undefined ? undefined : Math.round((firstByteAt - started) * 10) / 10,
       outcome: record.clientGone ? "aborted" : outcome,
+      model: stats?.model,
+      stream: stats?.stream,
+      upstream_status: stats?.upstreamStatus,
+      upstream_request_id: stats?.upstreamRequestId,
+      upstream_ms: stats?.upstreamMs,
       masked: Object.keys(masked).length ? masked : undefined,
       restored: stats?.restoredSurrogates || undefined,
       unknown_surrogates: stats?.unknownSurrogates || undefined,

@@ -5,7 +5,8 @@
 import { APIConnectionError, APIConnectionTimeoutError, APIUserAbortError } from "@anthropic-ai/sdk";
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from "bun:test";
 import { Upstream, forwardableResponseHeaders } from "../../src/anthropic/upstream.ts";
-import { ProxyError } from "../../src/errors.ts";
+import { ProxyError, describeCause } from "../../src/errors.ts";
+import { classifyNetworkFailure } from "../../src/network-failure.ts";
 import { respond, startScriptedUpstream, type RecordedRequest, type ScriptedUpstream } from "../fixtures/scripted-upstream.ts";
 
 const PROXY_KEY = "sk-ant-proxy-own-key-0000";
@@ -195,6 +196,32 @@ describe("response", () => {
   });
 });
 
+describe("the upstream refuses the proxy's own key", () => {
+  test("401 → a 502 naming the operator's fix, not to be retried, keeping the upstream's error as cause", async () => {
+    const outcomes: string[] = [];
+    const counted = new Upstream({ baseURL: upstream.url, apiKey: PROXY_KEY, onOutcome: (outcome) => outcomes.push(outcome) });
+    upstream.script(respond.error(401, "authentication_error", "invalid x-api-key"));
+    const error = (await counted.send({ method: "post", path: "/v1/messages", clientHeaders: new Headers(), body: "{}" }).catch((e: unknown) => e)) as ProxyError;
+    expect(error).toBeInstanceOf(ProxyError);
+    expect(error.status).toBe(502);
+    expect(error.errorType).toBe("api_error");
+    expect(error.message).toBe(
+      "The proxy's upstream key was refused (the upstream answered HTTP 401); your own key is fine. The operator must fix ANTHROPIC_API_KEY on the proxy host.",
+    );
+    expect(error.headers).toEqual({ "x-should-retry": "false" });
+    expect((error.cause as { status?: number }).status).toBe(401);
+    expect((error.cause as { headers?: Headers }).headers?.get("request-id")).toBe("req_fixture_json");
+    expect(outcomes).toEqual(["4xx"]);
+  });
+
+  test("403 (the key lacks a permission) is passed on as the upstream wrote it", async () => {
+    upstream.script(respond.error(403, "permission_error", "Your API key does not have permission to use the specified resource."));
+    const response = await client.send({ method: "post", path: "/v1/messages", clientHeaders: new Headers(), body: "{}" });
+    expect(response.status).toBe(403);
+    expect(await textOf(response.body)).toContain('"permission_error"');
+  });
+});
+
 describe("upstream HTTP errors come back as responses", () => {
   test("429 with an Anthropic error body: same status, body and filtered headers", async () => {
     upstream.script(respond.error(429, "rate_limit_error", "Number of requests has exceeded your rate limit.", { "retry-after": "7", "set-cookie": "x=y" }));
@@ -246,10 +273,41 @@ describe("transport failures", () => {
     const proxyError = error as ProxyError;
     expect(proxyError.status).toBe(502);
     expect(proxyError.errorType).toBe("api_error");
-    expect(proxyError.message).toBe("Cannot reach the upstream API; check ANTHROPIC_UPSTREAM_URL and the network, then retry.");
-    expect(proxyError.headers).toEqual({});
+    // A refused connection stays refused: Claude Code is told not to retry for minutes.
+    expect(proxyError.message).toBe(
+      "The proxy cannot reach its upstream API: the connection was refused. Retrying will not help; the operator must fix ANTHROPIC_UPSTREAM_URL or the network of the proxy host.",
+    );
+    expect(proxyError.headers).toEqual({ "x-should-retry": "false" });
     expect(proxyError.cause).toBeInstanceOf(APIConnectionError);
     expect((proxyError.cause as Error).message).toBe("Connection error.");
+    expect(describeCause(proxyError)).toContain("(ECONNREFUSED)");
+  });
+
+  test("a name that does not resolve → 502 that says so, not to be retried", async () => {
+    const outcomes: string[] = [];
+    const dead = new Upstream({ baseURL: "http://upstream.does-not-exist.invalid", apiKey: PROXY_KEY, onOutcome: (outcome) => outcomes.push(outcome) });
+    const error = (await dead.send({ method: "post", path: "/v1/messages", clientHeaders: new Headers(), body: "{}" }).catch((e: unknown) => e)) as ProxyError;
+    expect(error.status).toBe(502);
+    expect(error.message).toBe(
+      "The proxy cannot reach its upstream API: its name does not resolve. Retrying will not help; the operator must fix ANTHROPIC_UPSTREAM_URL or the network of the proxy host.",
+    );
+    expect(error.headers).toEqual({ "x-should-retry": "false" });
+    expect(classifyNetworkFailure(error)).toEqual({ kind: "dns", code: "ENOTFOUND", retryable: false });
+    expect(outcomes).toEqual(["transport"]);
+  });
+
+  test("https:// to a server that speaks plain HTTP → a TLS failure, not to be retried", async () => {
+    const plain = Bun.serve({ hostname: "127.0.0.1", port: 0, fetch: () => new Response("") });
+    try {
+      const wrong = new Upstream({ baseURL: `https://127.0.0.1:${plain.port}`, apiKey: PROXY_KEY });
+      const error = (await wrong.send({ method: "post", path: "/v1/messages", clientHeaders: new Headers(), body: "{}" }).catch((e: unknown) => e)) as ProxyError;
+      expect(error.status).toBe(502);
+      expect(error.message).toStartWith("The proxy cannot reach its upstream API: the TLS handshake failed.");
+      expect(error.headers).toEqual({ "x-should-retry": "false" });
+      expect(classifyNetworkFailure(error).kind).toBe("tls");
+    } finally {
+      await plain.stop(true);
+    }
   });
 
   test("a signal aborted before sending rejects with APIUserAbortError and sends nothing", async () => {

@@ -117,6 +117,32 @@ describe("what the CLI reports when things fail", () => {
     expect(upstream.requests.length).toBe(0);
   }, 90_000);
 
+  test("the upstream refuses the proxy's own key: claude fails at once with the operator's fix, the upstream is asked once", async () => {
+    for (let i = 0; i < 5; i++) upstream.script(respond.error(401, "authentication_error", "invalid x-api-key"));
+    const run = await runClaude({ prompt: "hi", baseUrl: proxy.url, auth: { ANTHROPIC_AUTH_TOKEN: proxy.key }, retries: 3 });
+    expect(run.exitCode).toBe(1);
+    expect(run.result.is_error).toBe(true);
+    expect(run.result.result).toContain("The proxy's upstream key was refused (the upstream answered HTTP 401); your own key is fine. The operator must fix ANTHROPIC_API_KEY on the proxy host.");
+    expect(upstream.requests.filter((r) => r.path.startsWith("/v1/messages")).length).toBe(1);
+  }, 90_000);
+
+  test("the upstream is unreachable: claude fails at once, told a retry will not help", async () => {
+    const closed = Bun.serve({ hostname: "127.0.0.1", port: 0, fetch: () => new Response() });
+    const deadUrl = `http://127.0.0.1:${closed.port}`;
+    await closed.stop(true);
+    const offline = await startTestProxy({ upstreamUrl: deadUrl });
+    try {
+      const run = await runClaude({ prompt: "hi", baseUrl: offline.url, auth: { ANTHROPIC_AUTH_TOKEN: offline.key }, retries: 3 });
+      expect(run.exitCode).toBe(1);
+      expect(run.result.is_error).toBe(true);
+      expect(run.result.result).toContain("The proxy cannot reach its upstream API: the connection was refused. Retrying will not help");
+      const asked = offline.logs.map((line) => JSON.parse(line)).filter((entry) => entry.msg === "request" && entry.route === "/v1/messages");
+      expect(asked.length).toBe(1);
+    } finally {
+      await offline.stop();
+    }
+  }, 90_000);
+
   test("a stream cut mid-way is reported as an error, not taken for a complete answer", async () => {
     const wire = encodeSse(messageEvents({ content: [{ type: "text", text: "A long answer about AWS_EC2_001. ".repeat(8) }] }));
     const cutting = startCuttingUpstream(wire, 420);

@@ -74,6 +74,8 @@ test("counters after a known sequence; no secret in logs, metrics, store file or
   expect(metric(metrics, "cmp_runner_processes_active")).toBe(0);
   expect(metric(metrics, 'cmp_upstream_latency_seconds_count{route="/v1/messages"}')).toBe(2);
   expect(metric(metrics, 'cmp_upstream_latency_seconds_count{route="/v1/messages/count_tokens"}')).toBe(1);
+  expect(metric(metrics, 'cmp_upstream_responses_total{class="2xx"}')).toBe(3);
+  expect(metric(metrics, 'cmp_upstream_responses_total{class="transport"}')).toBeUndefined();
   expect(metric(metrics, 'cmp_store_errors_total{operation="get_or_create"}') ?? 0).toBe(0);
   expect((metric(metrics, 'cmp_store_latency_seconds_count{operation="get_or_create"}') ?? 0) > 0).toBe(true);
 
@@ -82,6 +84,12 @@ test("counters after a known sequence; no secret in logs, metrics, store file or
   const requestLogs = logLines.map((line) => JSON.parse(line)).filter((entry) => entry.msg === "request");
   expect(requestLogs.length).toBe(10);
   expect(requestLogs[0]).toMatchObject({ tenant: "ops", route: "/v1/messages", status: 200, restored: 1, unknown_surrogates: 1 });
+  // Both ids (ours, and the upstream's that the client also sees), the model, the stream flag, the upstream's status.
+  expect(requestLogs[0]).toMatchObject({ model: "m", upstream_status: 200, upstream_request_id: "req_fixture_json" });
+  expect(requestLogs[0].request_id).toStartWith("req_proxy_");
+  expect(requestLogs[0].stream).toBeUndefined();
+  expect(requestLogs[1]).toMatchObject({ model: "m", stream: true, upstream_status: 200, upstream_request_id: "req_fixture_sse" });
+  expect(typeof requestLogs[1].upstream_ms).toBe("number");
   expect(requestLogs[0].masked).toEqual({ ec2_instance: 1, aws_access_key_id: 1, aws_secret_access_key: 1, aws_account_id: 1, assigned_secret: 1, github_token: 1 });
 
   const storeBytes = readdirSync(dataDir)

@@ -421,13 +421,14 @@ describe("upstream failures", () => {
         body: JSON.stringify({ model: "m", max_tokens: 10, messages: [{ role: "user", content: userTurn }] }),
       });
       expect(response.status).toBe(502);
-      expect(await response.json()).toEqual({
-        type: "error",
-        error: { type: "api_error", message: "Cannot reach the upstream API; check ANTHROPIC_UPSTREAM_URL and the network, then retry." },
-      });
+      // Nothing listens there: a retry cannot help, so Claude Code is told not to.
+      expect(response.headers.get("x-should-retry")).toBe("false");
+      const refused =
+        "The proxy cannot reach its upstream API: the connection was refused. Retrying will not help; the operator must fix ANTHROPIC_UPSTREAM_URL or the network of the proxy host.";
+      expect(await response.json()).toEqual({ type: "error", error: { type: "api_error", message: refused } });
       // Regression: the log said only "ProxyError"; it now says why, and still no original.
       const failed = dead.logs.map((line) => JSON.parse(line)).find((entry) => entry.msg === "request failed");
-      expect(failed).toMatchObject({ status: 502, error: "ProxyError", reason: "Cannot reach the upstream API; check ANTHROPIC_UPSTREAM_URL and the network, then retry." });
+      expect(failed).toMatchObject({ status: 502, error: "ProxyError", reason: refused });
       expect(failed.cause).toStartWith("APIConnectionError: Connection error.");
       expect(failed.cause.length).toBeGreaterThan("APIConnectionError: Connection error.".length);
       for (const original of ORIGINALS) expect(dead.logs.join("\n")).not.toContain(original);

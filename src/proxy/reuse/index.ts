@@ -40,6 +40,8 @@ export interface ReusedBody {
   entities: MaskedEntity[];
   /** Returns the buffer for reuse: call once the upstream request has settled. */
   release: () => void;
+  /** The masked JSON of a top-level member (`model`, `stream`), if the body has it. */
+  member: (key: string) => string | undefined;
 }
 
 const NONE_VERIFIED: ReadonlySet<string> = new Set();
@@ -94,6 +96,7 @@ export function historyReuse(history: BodyHistory, maskNew: MaskNewPieces): Mask
     // The body it grew from is forgotten: the conversation's next turn will extend this one.
     const grewFrom = previous && previous.shared * 2 >= previous.body.bytes.length ? previous.body : undefined;
     history.remember(tenant, { bytes, pieces: remembered }, grewFrom);
-    return { body: lease.bytes, entities: [...entities.values()], release: lease.release };
+    const member = (key: string) => complete.find((piece) => !piece.element && piece.key === key)?.masked.toString("utf8");
+    return { body: lease.bytes, entities: [...entities.values()], release: lease.release, member };
   };
 }
