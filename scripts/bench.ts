@@ -204,7 +204,7 @@ const tp64 = (summary.tp.proxy64! / summary.tp.passthrough64!) * 100;
 const targets = [
   "| target | measured | |",
   "|---|---|---|",
-  `| detection recall ≥ 99.5 % on the development set (\`proxy mask --jsonl\`, \`bun run eval\`) | ${fmt(detection.recall * 100, 2)} % | ${verdict(detection.recall >= 0.995)} |`,
+  `| detection recall ≥ 99.5 % on the development set (\`claude-masking-proxy mask --jsonl\`, \`bun run eval\`) | ${fmt(detection.recall * 100, 2)} % | ${verdict(detection.recall >= 0.995)} |`,
   `| ≤ 5 values leak on the development set | ${detection.leaks} | ${verdict(detection.leaks <= 5)} |`,
   `| look-alikes intact ≥ 98 % (README's policies; all: ${fmt(detection.negativesAll * 100, 1)} %) | ${fmt(detection.negativesUnderPolicy * 100, 1)} % | ${verdict(detection.negativesUnderPolicy >= 0.98)} |`,
   `| 0 originals reach the upstream, the ${detection.documents} documents sent through /v1/messages as tool results | ${detection.upstreamLeaks} | ${verdict(detection.upstreamLeaks === 0)} |`,

@@ -1,22 +1,25 @@
 /**
- * Builds the single-file `proxy` executable with `bun build --compile`.
- *   bun run build       → dist/proxy for this machine
+ * Builds the single-file `claude-masking-proxy` executable with `bun build --compile`.
+ *   bun run build       → dist/claude-masking-proxy for this machine
  *   bun run build:all   → release binaries for every target below, plus dist/SHA256SUMS
+ *   --outdir DIR        → into DIR instead of dist/ (the tests build into a directory of their own)
+ * A source map is embedded, so the binary's stack traces name source files and lines.
  * The version is baked in with `define`; `.env` and `bunfig.toml` autoload are off in the
  * binary, so a stray file in the service's working directory cannot reconfigure it.
  */
 import { createHash } from "node:crypto";
-import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { basename, join } from "node:path";
 import packageJson from "../package.json" with { type: "json" };
 
 const ROOT = join(import.meta.dir, "..");
-const DIST = join(ROOT, "dist");
+const outdirAt = process.argv.indexOf("--outdir");
+const DIST = outdirAt === -1 ? join(ROOT, "dist") : process.argv[outdirAt + 1]!;
 
 const RELEASE_TARGETS: { target: Bun.Build.CompileTarget; outfile: string }[] = [
-  { target: "bun-linux-x64", outfile: "proxy-linux-x64" },
-  { target: "bun-linux-x64-baseline", outfile: "proxy-linux-x64-baseline" },
-  { target: "bun-linux-arm64", outfile: "proxy-linux-arm64" },
+  { target: "bun-linux-x64", outfile: "claude-masking-proxy-linux-x64" },
+  { target: "bun-linux-x64-baseline", outfile: "claude-masking-proxy-linux-x64-baseline" },
+  { target: "bun-linux-arm64", outfile: "claude-masking-proxy-linux-arm64" },
 ];
 
 async function compile(outfile: string, target?: Bun.Build.CompileTarget): Promise<string> {
@@ -26,7 +29,8 @@ async function compile(outfile: string, target?: Bun.Build.CompileTarget): Promi
     // Identifier minification breaks Elysia's static analysis of handlers (it reads their source
     // to decide which request parts to parse), so only whitespace and syntax are minified.
     minify: { whitespace: true, syntax: true, identifiers: false },
-    sourcemap: "none",
+    // Embedded: an error's stack frames in the log point at src/… lines, not at the bundle.
+    sourcemap: "inline",
     define: { PROXY_BUILD_VERSION: JSON.stringify(packageJson.version) },
     compile: { outfile: path, ...(target ? { target } : {}), autoloadDotenv: false, autoloadBunfig: false },
   });
@@ -34,6 +38,8 @@ async function compile(outfile: string, target?: Bun.Build.CompileTarget): Promi
     for (const log of result.logs) console.error(log);
     throw new Error(`build of ${outfile} failed`);
   }
+  // The map is embedded in the binary too; the file beside it is not needed to run it.
+  rmSync(`${path}.map`, { force: true });
   console.log(`built ${path}${target ? ` (${target})` : ""}`);
   return path;
 }
@@ -48,5 +54,5 @@ if (process.argv.includes("--all")) {
   writeFileSync(join(DIST, "SHA256SUMS"), `${sums.join("\n")}\n`);
   console.log(`wrote ${join(DIST, "SHA256SUMS")}`);
 } else {
-  await compile("proxy");
+  await compile("claude-masking-proxy");
 }

@@ -1,5 +1,5 @@
 /**
- * `bun run eval`: scores `proxy mask --jsonl` on the labelled detection corpus (a development
+ * `bun run eval`: scores `claude-masking-proxy mask --jsonl` on the labelled detection corpus (a development
  * set: tests/fixtures/eval, or EVAL_DIR) with its own scorer, prints recall by type and by kind,
  * the leaks, look-alikes left intact and MB/s, and exits 1 when a figure falls below its floor.
  * The floors are the best figures measured so far: a change that lets one more value through
@@ -45,7 +45,7 @@ export function score(): Report {
   const work = mkdtempSync(join(tmpdir(), "cmp-eval-"));
   try {
     const reportPath = join(work, "report.json");
-    const run = Bun.spawnSync(["python3", join(EVAL_DIR, "score.py"), "--batch", `${process.execPath} ${join(ROOT, "src/main.ts")} mask --jsonl`, "--report", reportPath], {
+    const run = Bun.spawnSync(["python3", join(EVAL_DIR, "score.py"), "--batch", `${process.execPath} ${join(ROOT, "src/main.ts")} mask --jsonl --new-store`, "--report", reportPath], {
       cwd: ROOT,
       // A fresh store and secret of its own, whatever the caller's environment holds.
       env: { ...process.env, DATA_DIR: join(work, "data"), STORE_URL: "", MASKING_SECRET: "", PATTERNS_FILE: "" },

@@ -50,10 +50,15 @@ export const EnvSchema = Type.Object({
   CLAUDE_TIMEOUT: Duration("use a duration such as 10m or 90s"),
   CLAUDE_MAX_CONCURRENCY: Var(Type.String({ pattern: "^[1-9]\\d{0,3}$" }), "use a whole number from 1 to 9999, e.g. 4 (runs at once per tenant)"),
   CLAUDE_MAX_CONCURRENCY_TOTAL: Var(Type.String({ pattern: "^[1-9]\\d{0,3}$" }), "use a whole number from 1 to 9999, e.g. 16 (runs at once in all)"),
+  CLAUDE_RUNNER: Var(
+    Type.Union([Type.Literal("auto"), Type.Literal("on"), Type.Literal("off")]),
+    "use auto (runs are served when the claude CLI and bubblewrap are there), on (verify-setup fails without them) or off (no runs)",
+  ),
   CLAUDE_ISOLATION: Var(
     Type.Union([Type.Literal("bubblewrap"), Type.Literal("unsafe-none")]),
     "use bubblewrap (runs sandboxed; needs the bwrap program) or unsafe-none (runs can read the proxy's secrets)",
   ),
+  METRICS_TOKEN: Var(Type.String({ minLength: 16 }), "use at least 16 random characters, e.g. the output of `openssl rand -hex 24`", true),
   MAX_BODY_BYTES: Size("use a size such as 32MB, 512KB or a number of bytes"),
   LOG_LEVEL: Var(
     Type.Union(["debug", "info", "warn", "error"].map((level) => Type.Literal(level))),
@@ -81,7 +86,11 @@ export interface Config {
   /** Runs at once per tenant. */
   claudeMaxConcurrency: number;
   claudeMaxConcurrencyTotal: number;
+  /** Whether /v1/claude-code is served: `auto` when it can be, `on` required, `off` never. */
+  claudeRunner: "auto" | "on" | "off";
   claudeIsolation: "bubblewrap" | "unsafe-none";
+  /** The scraper's bearer token for GET /metrics; without it metrics are off. */
+  metricsToken?: string;
   maxBodyBytes: number;
   logLevel: LogLevel;
 }
@@ -141,7 +150,9 @@ export function loadConfig(env: Env, options: { requireUpstreamKey?: boolean; cw
       claudeTimeoutMs: parseDuration(vars.CLAUDE_TIMEOUT ?? "10m")!,
       claudeMaxConcurrency: Number(vars.CLAUDE_MAX_CONCURRENCY ?? 4),
       claudeMaxConcurrencyTotal: Number(vars.CLAUDE_MAX_CONCURRENCY_TOTAL ?? 16),
+      claudeRunner: (vars.CLAUDE_RUNNER ?? "auto") as "auto" | "on" | "off",
       claudeIsolation: (vars.CLAUDE_ISOLATION ?? "bubblewrap") as "bubblewrap" | "unsafe-none",
+      metricsToken: vars.METRICS_TOKEN,
       maxBodyBytes: parseSize(vars.MAX_BODY_BYTES ?? "32MB")!,
       logLevel: (vars.LOG_LEVEL ?? "info") as LogLevel,
     },

@@ -53,7 +53,7 @@ export const storeUnavailable = (cause?: unknown) =>
   new ProxyError(
     503,
     "api_error",
-    "The mapping store is unavailable, so the request was not forwarded (nothing leaves unmasked). Retry shortly; operators: run `proxy verify-setup`.",
+    "The mapping store is unavailable, so the request was not forwarded (nothing leaves unmasked). Retry shortly; operators: run `claude-masking-proxy verify-setup`.",
     {},
     { cause },
   );

@@ -1,29 +1,32 @@
 #!/usr/bin/env bun
 /** Entry point: parse the command line and dispatch to the server or a CLI command. */
 import { parseArgs } from "node:util";
+import { EnvSchema } from "./config.ts";
+import { PROGRAM, helpText } from "./cli/help.ts";
 import { VERSION } from "./version.ts";
-
-const HELP = `claude-masking-proxy ${VERSION}
-Hides AWS identifiers and secrets from the LLM provider and restores them for Claude Code.
-
-Usage:
-  proxy [serve]                     start the HTTP proxy (default)
-  proxy verify-setup [--json] [--offline]
-                                    check configuration, store, claude CLI and upstream
-  proxy mask [--jsonl] [--tenant NAME]
-                                    mask stdin to stdout with the configured store
-  proxy unmask [--jsonl] [--tenant NAME]
-                                    restore surrogates from stdin to stdout
-  proxy --help | --version
-
-Configuration comes from environment variables; see README.md.`;
 
 const COMMANDS = ["serve", "verify-setup", "mask", "unmask"] as const;
 type Command = (typeof COMMANDS)[number];
 
 function usageError(message: string): number {
-  process.stderr.write(`proxy: ${message}\nRun \`proxy --help\` for usage.\n`);
+  process.stderr.write(`${PROGRAM}: ${message}\nRun \`${PROGRAM} --help\` for usage.\n`);
   return 2;
+}
+
+/**
+ * An option that is not one. When it names a variable (`--port 9000`, `--data-dir=/x`), the
+ * message says how to set that variable instead.
+ */
+function unknownOption(flag: string, argv: string[]): string {
+  const variable = flag.replace(/^-+/, "").replaceAll("-", "_").toUpperCase();
+  if (variable in EnvSchema.properties) {
+    const at = argv.findIndex((arg) => arg === flag || arg.startsWith(`${flag}=`));
+    const inline = argv[at]?.includes("=") ? argv[at]!.slice(flag.length + 1) : undefined;
+    const next = argv[at + 1];
+    const value = inline ?? (next !== undefined && !next.startsWith("-") ? next : "…");
+    return `${flag} is not an option: configuration comes from the environment. Use ${variable}=${value} ${PROGRAM} …`;
+  }
+  return `unknown option ${flag}`;
 }
 
 async function main(argv: string[]): Promise<number> {
@@ -40,17 +43,22 @@ async function main(argv: string[]): Promise<number> {
         jsonl: { type: "boolean" },
         offline: { type: "boolean" },
         tenant: { type: "string" },
+        "env-file": { type: "string" },
+        "new-store": { type: "boolean" },
       },
     });
   } catch (error) {
-    return usageError((error as Error).message);
+    const { code, message } = error as { code?: string; message: string };
+    if (code === "ERR_PARSE_ARGS_UNKNOWN_OPTION") return usageError(unknownOption(/'([^']+)'/.exec(message)?.[1] ?? "?", argv));
+    if (code === "ERR_PARSE_ARGS_INVALID_OPTION_VALUE") return usageError(message.replace(/^Option '(--?[\w-]+)[^']*'.*$/, "option $1 needs a value"));
+    return usageError(message);
   }
   const { values, positionals } = parsed;
-  if (values.help) {
-    process.stdout.write(`${HELP}\n`);
+  if (values.help || positionals[0] === "help") {
+    process.stdout.write(`${helpText()}\n`);
     return 0;
   }
-  if (values.version) {
+  if (values.version || positionals[0] === "version") {
     process.stdout.write(`${VERSION}\n`);
     return 0;
   }
@@ -63,12 +71,14 @@ async function main(argv: string[]): Promise<number> {
     case "serve":
       return (await import("./server/serve.ts")).serve(process.env);
     case "verify-setup":
-      return (await import("./cli/verify-setup.ts")).verifySetup(process.env, { json: !!values.json, offline: !!values.offline });
+      return (await import("./cli/verify-setup.ts")).verifySetup(process.env, { json: !!values.json, offline: !!values.offline, envFile: values["env-file"] });
     case "mask":
     case "unmask":
       return (await import("./cli/mask-command.ts")).maskCommand(command, process.env, {
         jsonl: !!values.jsonl,
         tenant: values.tenant ?? "default",
+        envFile: values["env-file"],
+        newStore: !!values["new-store"],
       });
   }
 }

@@ -71,6 +71,17 @@ export function resolveProxyKeys(config: Config): ProxyKeys {
   return { keys: parseKeyList(value), source: file, generatedFile: file };
 }
 
+/**
+ * MASKING_SECRET, or the one generated into DATA_DIR earlier; undefined when there is neither.
+ * For checks and tools that must not create one (a new secret cannot read any existing store).
+ */
+export function existingMaskingSecret(config: Config): { secret: string; source: string } | undefined {
+  if (config.maskingSecret) return { secret: config.maskingSecret, source: "MASKING_SECRET" };
+  const file = join(config.dataDir, GENERATED_SECRET_FILE);
+  if (!existsSync(file)) return undefined;
+  return { secret: readFileSync(file, "utf8").trim(), source: file };
+}
+
 /** MASKING_SECRET, or one generated into DATA_DIR (fine for one instance; shared stores need it set). */
 export function resolveMaskingSecret(config: Config): { secret: string; source: string } {
   if (config.maskingSecret) return { secret: config.maskingSecret, source: "MASKING_SECRET" };

@@ -46,6 +46,7 @@ describe("loadConfig", () => {
         claudeTimeoutMs: 600_000,
         claudeMaxConcurrency: 4,
         claudeMaxConcurrencyTotal: 16,
+        claudeRunner: "auto",
         claudeIsolation: "bubblewrap",
         maxBodyBytes: 33_554_432,
         logLevel: "info",

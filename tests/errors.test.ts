@@ -22,7 +22,7 @@ import {
 } from "../src/errors.ts";
 
 const STORE_MESSAGE =
-  "The mapping store is unavailable, so the request was not forwarded (nothing leaves unmasked). Retry shortly; operators: run `proxy verify-setup`.";
+  "The mapping store is unavailable, so the request was not forwarded (nothing leaves unmasked). Retry shortly; operators: run `claude-masking-proxy verify-setup`.";
 
 describe("factories", () => {
   test.each([

@@ -2,14 +2,19 @@
 import { beforeAll, describe, expect, test } from "bun:test";
 import { existsSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { EnvSchema } from "../src/config.ts";
 import { ROOT, runCommand, startProxy, tempDir } from "./helpers/proxy-process.ts";
+import { UNREACHABLE_REDIS_URL } from "./helpers/redis.ts";
 
-const BINARY = join(ROOT, "dist", "proxy");
+// Built into a directory of the test's own: a developer's dist/ is left as it was.
+const BUILD_DIR = tempDir("cmp-build-");
+const BINARY = join(BUILD_DIR, "claude-masking-proxy");
 
 describe("compiled binary", () => {
   beforeAll(async () => {
-    const build = await runCommand(["bun", "run", "build"], { env: { PATH: process.env.PATH! } });
+    const build = await runCommand(["bun", "scripts/build.ts", "--outdir", BUILD_DIR], { env: { PATH: process.env.PATH! }, cwd: ROOT });
     expect(build.exitCode).toBe(0);
+    expect(existsSync(`${BINARY}.map`)).toBe(false);
   }, 120_000);
 
   test("starts, answers /health, stops on SIGTERM with exit 0", async () => {
@@ -62,14 +67,41 @@ describe("compiled binary", () => {
     }
   });
 
+  test("a store unreachable at start-up: a warn line with the cause, then stack frames that name source files", async () => {
+    const dataDir = tempDir();
+    const proxy = await startProxy({
+      cmd: [BINARY],
+      env: { DATA_DIR: dataDir, ANTHROPIC_API_KEY: "sk-ant-test", STORE_URL: UNREACHABLE_REDIS_URL, MASKING_SECRET: "s".repeat(40), PROXY_API_KEYS: "ops:key-0123456789abcdef" },
+    });
+    try {
+      const lines = () => proxy.output().trim().split("\n").map((line) => JSON.parse(line));
+      expect(lines().find((line) => line.msg.startsWith("the mapping store does not answer"))).toMatchObject({
+        level: "warn",
+        store: "redis",
+        cause: expect.stringContaining("last connection error: Error (ECONNREFUSED): connect ECONNREFUSED 127.0.0.1:1"),
+      });
+      const response = await fetch(`${proxy.url}/v1/messages`, {
+        method: "POST",
+        headers: { "x-api-key": "key-0123456789abcdef", "content-type": "application/json" },
+        body: JSON.stringify({ model: "m", max_tokens: 5, messages: [{ role: "user", content: "i-0a1b2c3d4e5f67890" }] }),
+      });
+      expect(response.status).toBe(503);
+      const failed = lines().find((line) => line.msg === "request failed");
+      // The binary's embedded source map: frames point at src/…ts lines, not at a minified bundle.
+      expect(failed.stack).toMatch(/at \S+ \(src\/store\/redis\.ts:\d+:\d+\)/);
+      expect(failed.stack).not.toContain("$bunfs");
+    } finally {
+      await proxy.stop();
+    }
+  });
+
   test("--version and an unknown flag behave like the source", async () => {
     const version = await runCommand([BINARY, "--version"]);
     expect(version.exitCode).toBe(0);
     expect(version.stdout).toBe(`${JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")).version}\n`);
     const bad = await runCommand([BINARY, "--frobnicate"]);
     expect(bad.exitCode).toBe(2);
-    expect(bad.stderr).toContain("proxy: Unknown option '--frobnicate'");
-    expect(bad.stderr).toContain("Run `proxy --help` for usage.");
+    expect(bad.stderr).toBe("claude-masking-proxy: unknown option --frobnicate\nRun `claude-masking-proxy --help` for usage.\n");
   });
 });
 
@@ -105,19 +137,28 @@ describe("generated proxy key", () => {
 
 describe("command line", () => {
   test.each([
-    [["--bogus"], "proxy: Unknown option '--bogus'"],
-    [["frobnicate"], "proxy: unknown command 'frobnicate'; expected one of serve, verify-setup, mask, unmask"],
-    [["mask", "extra"], "proxy: unexpected argument 'extra'"],
+    [["--bogus"], "claude-masking-proxy: unknown option --bogus\n"],
+    [["frobnicate"], "claude-masking-proxy: unknown command 'frobnicate'; expected one of serve, verify-setup, mask, unmask\n"],
+    [["mask", "extra"], "claude-masking-proxy: unexpected argument 'extra'\n"],
+    // Configuration is the environment's: an option named like a variable says how to set it.
+    [["serve", "--port", "9000"], "claude-masking-proxy: --port is not an option: configuration comes from the environment. Use PORT=9000 claude-masking-proxy …\n"],
+    [["--data-dir=/srv/x"], "claude-masking-proxy: --data-dir is not an option: configuration comes from the environment. Use DATA_DIR=/srv/x claude-masking-proxy …\n"],
+    [["mask", "--tenant"], "claude-masking-proxy: option --tenant needs a value\n"],
   ])("%p → exit 2 with a hint", async (args, message) => {
     const result = await runCommand(["bun", join(ROOT, "src/main.ts"), ...args], { env: { PATH: process.env.PATH! } });
     expect(result.exitCode).toBe(2);
-    expect(result.stderr).toContain(message);
-    expect(result.stderr).toContain("Run `proxy --help` for usage.");
+    expect(result.stderr).toBe(`${message}Run \`claude-masking-proxy --help\` for usage.\n`);
   });
 
-  test("--help lists every command", async () => {
-    const result = await runCommand(["bun", join(ROOT, "src/main.ts"), "--help"], { env: { PATH: process.env.PATH! } });
-    expect(result.exitCode).toBe(0);
-    for (const command of ["proxy [serve]", "proxy verify-setup", "proxy mask", "proxy unmask"]) expect(result.stdout).toContain(command);
+  test("--help and help list every command and every environment variable with its default", async () => {
+    for (const args of [["--help"], ["help"]]) {
+      const result = await runCommand(["bun", join(ROOT, "src/main.ts"), ...args], { env: { PATH: process.env.PATH! } });
+      expect(result.exitCode).toBe(0);
+      for (const command of ["claude-masking-proxy [serve]", "claude-masking-proxy verify-setup", "claude-masking-proxy mask", "claude-masking-proxy unmask"]) expect(result.stdout).toContain(command);
+      for (const name of Object.keys(EnvSchema.properties)) expect(result.stdout).toMatch(new RegExp(`\\n  ${name} +.*\\[default: [^\\]]+\\]\\n`));
+      expect(result.stdout).not.toContain("README");
+    }
+    const version = await runCommand(["bun", join(ROOT, "src/main.ts"), "version"], { env: { PATH: process.env.PATH! } });
+    expect(version.stdout).toBe(`${JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")).version}\n`);
   });
 });

@@ -1,11 +1,12 @@
 /** verify-setup's store checks: reachable, its facts (Redis), and a write+read+delete round trip. */
 import { randomBytes } from "node:crypto";
 import type { Config } from "../config.ts";
-import { resolveMaskingSecret } from "../secrets.ts";
+import { existsSync } from "node:fs";
+import { existingMaskingSecret } from "../secrets.ts";
 import { openStore } from "../store/index.ts";
 import { ObservedStore } from "../store/observed.ts";
 import type { RedisStore } from "../store/redis.ts";
-import type { CheckResult } from "./checks.ts";
+import { sqlitePath, type CheckResult } from "./checks.ts";
 
 export async function checkStore(config: Config): Promise<CheckResult[]> {
   const name = "mapping store";
@@ -14,20 +15,29 @@ export async function checkStore(config: Config): Promise<CheckResult[]> {
     engine === "sqlite"
       ? `make the directory of STORE_URL (${config.storeUrl.slice("sqlite://".length)}) writable by the service user`
       : "start Redis or fix STORE_URL (host, port, password, TLS via rediss://)";
+  // Never creates a store or a secret: it inspects what the service has.
+  const database = sqlitePath(config);
+  if (database !== undefined && !existsSync(database)) {
+    return [{ name, status: "warn", detail: `no store yet at ${database}`, fix: "if the service runs elsewhere, point DATA_DIR or STORE_URL (or --env-file) at its store; otherwise `serve` creates it on first start" }];
+  }
+  // Without its secret a store cannot be read; the MASKING_SECRET check says why.
+  const secret = existingMaskingSecret(config)?.secret ?? (database === undefined ? "verify-setup-reachability-only" : undefined);
+  if (secret === undefined) return [{ name, status: "warn", detail: `${database} exists; not opened without its masking secret`, fix: "see the MASKING_SECRET check" }];
   let store;
   try {
-    store = await openStore({ url: config.storeUrl, secret: resolveMaskingSecret(config).secret, ttlMs: 60_000, commandTimeoutMs: 2_000 });
+    store = await openStore({ url: config.storeUrl, secret, ttlMs: 60_000, commandTimeoutMs: 2_000 });
   } catch {
     return [{ name, status: "fail", detail: `cannot open the ${engine} store`, fix }];
   }
   try {
     const health = await store.health();
-    if (!health.ok) return [{ name, status: "fail", detail: `${health.engine} store unreachable`, fix }];
+    if (!health.ok) return [{ name, status: "fail", detail: health.detail, fix }];
     const results: CheckResult[] = [];
     const engine = store.inner instanceof ObservedStore ? store.inner.inner : store.inner;
     if (health.engine !== "sqlite") results.push(...(await redisFacts(engine as RedisStore)));
     else results.push({ name, status: "pass", detail: health.detail });
-    results.push(await roundTrip(store));
+    // A round trip with a made-up secret would prove nothing about the service's mappings.
+    if (existingMaskingSecret(config)) results.push(await roundTrip(store));
     return results;
   } catch {
     return [{ name, status: "fail", detail: `${engine} store did not answer`, fix }];

@@ -112,7 +112,7 @@ export class RequestMasker {
 
   /**
    * Masks loose texts exactly as the content of one request (the tenant memory, the guard and
-   * its repair included): `/v1/mask` and `proxy mask` preview what would leave.
+   * its repair included): `/v1/mask` and `claude-masking-proxy mask` preview what would leave.
    */
   async maskLooseTexts(tenant: string, texts: readonly string[]): Promise<{ masked: string[]; entities: MaskedEntity[] }> {
     const messages = texts.map((content) => ({ role: "user", content }));

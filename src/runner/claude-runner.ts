@@ -55,7 +55,7 @@ export interface Run {
 const INHERITED = ["PATH", "LANG", "LC_ALL", "TZ", "TERM", "NODE_EXTRA_CA_CERTS", "SSL_CERT_FILE"];
 
 const cliMissing = () =>
-  new ProxyError(503, "api_error", "The claude CLI could not be started; set CLAUDE_BIN to the claude executable (see `proxy verify-setup`).");
+  new ProxyError(503, "api_error", "The claude CLI could not be started; set CLAUDE_BIN to the claude executable (see `claude-masking-proxy verify-setup`).");
 
 export class ClaudeRunner {
   private readonly active = new Set<Run>();
@@ -107,7 +107,7 @@ export class ClaudeRunner {
   private command(options: RunOptions): { argv: string[]; home: string } {
     const isolation = this.config.isolation;
     if (!isolation.ready) {
-      throw new ProxyError(503, "api_error", `Claude Code runs are disabled: ${isolation.detail}. Operators: ${isolation.fix} (see \`proxy verify-setup\`).`);
+      throw new ProxyError(503, "api_error", `Claude Code runs are disabled: ${isolation.detail}. Operators: ${isolation.fix} (see \`claude-masking-proxy verify-setup\`).`);
     }
     const claude = resolveExecutable(this.config.claudeBin);
     if (!claude) throw cliMissing();

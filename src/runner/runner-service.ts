@@ -35,7 +35,7 @@ function validate<T extends typeof RunRequest | typeof AnalyzeRequest>(schema: T
 }
 
 const brokenCli = () =>
-  new ProxyError(503, "api_error", "The claude CLI did not run; check CLAUDE_BIN (run `proxy verify-setup` on the proxy host).");
+  new ProxyError(503, "api_error", "The claude CLI did not run; check CLAUDE_BIN (run `claude-masking-proxy verify-setup` on the proxy host).");
 
 /** A streamed run: each stream-json line with its `type`, or a closing error. */
 export type RunEvent = { kind: "line"; type: string; line: string } | { kind: "error"; message: string };

@@ -13,7 +13,7 @@ import type { MessagesService } from "../proxy/messages-service.ts";
 import type { RunnerService } from "../runner/runner-service.ts";
 import type { TenantKey } from "../secrets.ts";
 import type { MappingStore } from "../store/types.ts";
-import { createAuthenticator, type Authenticator } from "./auth.ts";
+import { createAuthenticator, metricsAuthorizer, type Authenticator } from "./auth.ts";
 import type { Metrics } from "./metrics.ts";
 import { advertisedRoutes, findRoute } from "./route-table.ts";
 import { healthRoutes } from "./routes/health.ts";
@@ -32,6 +32,8 @@ export interface AppDeps {
   services?: AppServices;
   /** Defaults to one built from `keys` (tests pass their own to watch it). */
   authenticator?: Authenticator;
+  /** The scraper's token for GET /metrics (METRICS_TOKEN); without it metrics are off. */
+  metricsToken?: string;
 }
 
 export interface AppServices {
@@ -98,7 +100,20 @@ export function createApp(deps: AppDeps) {
       return errorResponse(proxyError, requestId);
     })
     .use(healthRoutes(deps.version, deps.store))
+    .use(metricsRoute(deps))
     .use(authenticatedRoutes(auth, deps));
+}
+
+/** GET /metrics with the scraper's own token (auth.ts), never a tenant's key. */
+function metricsRoute(deps: AppDeps) {
+  const authorize = metricsAuthorizer(deps.metricsToken);
+  const routes = new Elysia({ name: "metrics-route" });
+  const metrics = deps.services?.metrics;
+  if (!metrics) return routes;
+  return routes.get("/metrics", ({ request }) => {
+    authorize(request.headers.get("authorization"));
+    return metrics.render();
+  });
 }
 
 /** Every route behind the proxy key; each handler is one line into a service. */
@@ -110,7 +125,6 @@ function authenticatedRoutes(auth: ReturnType<typeof authPlugin>, deps: AppDeps)
   const mask = maskHandlers(services.messages, services.masker, deps.maxBodyBytes);
   const runner = runnerHandlers(services.runner, deps.maxBodyBytes);
   return routes
-    .get("/metrics", () => services.metrics.render())
     .post("/v1/messages", messages.messages, { parse: "none" })
     .post("/v1/messages/count_tokens", messages.countTokens, { parse: "none" })
     .get("/v1/models", messages.models)

@@ -5,7 +5,7 @@
  */
 import { createHash, timingSafeEqual } from "node:crypto";
 import type { TenantKey } from "../secrets.ts";
-import { unauthorized } from "../errors.ts";
+import { ProxyError, unauthorized } from "../errors.ts";
 
 const digest = (key: string) => createHash("sha256").update(key, "utf8").digest();
 
@@ -53,5 +53,23 @@ export function createAuthenticator(keys: readonly TenantKey[]): Authenticator {
       if (apiKeyTenant !== undefined) return { tenant: apiKeyTenant, key: apiKey! };
       throw unauthorized("Invalid proxy key: use a key from PROXY_API_KEYS (not an Anthropic or other provider key).");
     },
+  };
+}
+
+/**
+ * GET /metrics: the scraper presents METRICS_TOKEN as a Bearer token. Never a proxy key: a
+ * scraper's credentials end up in monitoring configs, and a proxy key can also make LLM calls.
+ * Without a token configured, metrics are off.
+ */
+export function metricsAuthorizer(token: string | undefined): (authorization: string | null) => void {
+  const expected = token ? digest(token) : undefined;
+  return (authorization) => {
+    if (!expected) {
+      throw new ProxyError(403, "permission_error", "Metrics are off: set METRICS_TOKEN on the proxy host and scrape with `Authorization: Bearer TOKEN` (proxy keys are not accepted here).");
+    }
+    const presented = /^Bearer\s+(.+)$/i.exec(authorization ?? "")?.[1]?.trim();
+    if (!presented || !timingSafeEqual(digest(presented), expected)) {
+      throw unauthorized("Invalid metrics token: send METRICS_TOKEN as `Authorization: Bearer TOKEN`.");
+    }
   };
 }

@@ -4,9 +4,10 @@
  * come from a fixed set (entityTypeLabel): an ARN masked by parts has a type built from the
  * ARN's own service and resource type, which is user text.
  */
-// prom-client's index also loads the push gateway, cluster aggregation and default metrics
-// (~10 MB of resident memory); the four classes used here are taken from their own files.
+// prom-client's index also loads the push gateway and cluster aggregation (~10 MB of resident
+// memory); the classes used here, and the process metrics, are taken from their own files.
 import Counter from "prom-client/lib/counter";
+import collectDefaultMetrics from "prom-client/lib/defaultMetrics";
 import Gauge from "prom-client/lib/gauge";
 import Histogram from "prom-client/lib/histogram";
 import Registry from "prom-client/lib/registry";
@@ -28,6 +29,19 @@ const LATENCY_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5
 
 export class Metrics {
   readonly registry = new Registry();
+
+  constructor(version = "unknown") {
+    // Resident memory, CPU, open files, heap and event-loop lag, under their usual names.
+    collectDefaultMetrics({ register: this.registry });
+    this.buildInfo.set({ version, runtime: `bun ${Bun.version}` }, 1);
+  }
+
+  readonly buildInfo = new Gauge({
+    name: "cmp_build_info",
+    help: "Always 1; the labels say which build and runtime serve",
+    labelNames: ["version", "runtime"] as const,
+    registers: [this.registry],
+  });
 
   readonly requests = new Counter({
     name: "cmp_http_requests_total",
@@ -98,8 +112,8 @@ export class Metrics {
   });
   readonly storeErrors = new Counter({
     name: "cmp_store_errors_total",
-    help: "Mapping store calls that failed",
-    labelNames: ["operation"] as const,
+    help: "Mapping store calls that failed, by operation and cause (refused, dns, timeout, auth, unavailable, error)",
+    labelNames: ["operation", "cause"] as const,
     registers: [this.registry],
   });
   /** The catalogue's type names, the only entity types that are label values as they are. */

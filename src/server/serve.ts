@@ -1,5 +1,5 @@
 /**
- * `proxy serve`: validate configuration, resolve secrets, open the store, listen, and stop
+ * `claude-masking-proxy serve`: validate configuration, resolve secrets, open the store, listen, and stop
  * cleanly on SIGTERM/SIGINT (systemd's stop, Ctrl-C).
  */
 import { formatProblems, loadConfig, serveProblems } from "../config.ts";
@@ -10,7 +10,7 @@ import { createApp } from "./app.ts";
 import { instrument, lastResortHandler } from "./telemetry.ts";
 import { createServices, type Services } from "./services.ts";
 
-const SECRET_VARIABLES = ["ANTHROPIC_API_KEY", "PROXY_API_KEYS", "MASKING_SECRET", "STORE_URL"];
+const SECRET_VARIABLES = ["ANTHROPIC_API_KEY", "PROXY_API_KEYS", "MASKING_SECRET", "STORE_URL", "METRICS_TOKEN"];
 
 /** How long in-flight answers may take to finish after SIGTERM (systemd's TimeoutStopSec is 45 s). */
 const SHUTDOWN_DRAIN_MS = 30_000;
@@ -57,6 +57,7 @@ export async function serve(env: Record<string, string | undefined>): Promise<nu
     maxBodyBytes: config.maxBodyBytes,
     store: services.core.store,
     services: services.app,
+    metricsToken: config.metricsToken,
   });
   try {
     server = Bun.serve({
@@ -76,7 +77,11 @@ export async function serve(env: Record<string, string | undefined>): Promise<nu
     await services.close();
     return 1;
   }
-  const store = (await services.core.store.health()).engine;
+  const health = await services.core.store.health();
+  const store = health.engine;
+  // It still starts (and recovers by itself when the store answers), but nobody should learn
+  // of the outage from the first user's 503.
+  if (!health.ok) logger.warn("the mapping store does not answer: requests get 503 until it does", { store, cause: health.detail });
 
   // Install the signal handlers before announcing "listening": whoever waits for that line
   // (systemd, scripts, tests) may send SIGTERM at once, and a signal that arrives before the

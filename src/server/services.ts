@@ -9,9 +9,10 @@ import { createCore, type Core } from "../core.ts";
 import type { Logger } from "../log.ts";
 import { ClaudeRunner } from "../runner/claude-runner.ts";
 import { RunnerService } from "../runner/runner-service.ts";
-import { probeIsolation } from "../runner/sandbox.ts";
+import { probeIsolation, type IsolationStatus } from "../runner/sandbox.ts";
 import type { AppServices } from "./app.ts";
 import { Metrics, catalogueTypes } from "./metrics.ts";
+import { VERSION } from "../version.ts";
 import { routeTemplate } from "./route-table.ts";
 import { join } from "node:path";
 import { mkdirSync } from "node:fs";
@@ -25,10 +26,10 @@ export interface Services {
 }
 
 export async function createServices(config: Config, logger: Logger, proxyUrl: () => string): Promise<Services> {
-  const metrics = new Metrics();
-  const core = await createCore(config, (operation, seconds, ok) => {
+  const metrics = new Metrics(VERSION);
+  const core = await createCore(config, (operation, seconds, ok, cause) => {
     metrics.storeLatency.observe({ operation }, seconds);
-    if (!ok) metrics.storeErrors.inc({ operation });
+    if (!ok) metrics.storeErrors.inc({ operation, cause: cause ?? "error" });
   });
   metrics.knowEntityTypes(catalogueTypes(core.masker.scanner.entries));
   const upstream = new Upstream({
@@ -56,8 +57,12 @@ export async function createServices(config: Config, logger: Logger, proxyUrl: (
   });
   const childHome = join(config.dataDir, "claude-home");
   mkdirSync(childHome, { recursive: true, mode: 0o700 });
-  const isolation = await probeIsolation(config.claudeIsolation);
-  if (!isolation.ready) logger.warn("Claude Code runs are disabled: no isolation", { reason: isolation.detail, fix: isolation.fix });
+  const isolation: IsolationStatus =
+    config.claudeRunner === "off"
+      ? { ready: false, mode: "bubblewrap", detail: "they are turned off on this proxy (CLAUDE_RUNNER=off)", fix: "set CLAUDE_RUNNER=auto to serve them" }
+      : await probeIsolation(config.claudeIsolation);
+  if (config.claudeRunner === "off") logger.info("Claude Code runs are off (CLAUDE_RUNNER=off)");
+  else if (!isolation.ready) logger.warn("Claude Code runs are disabled: no isolation", { reason: isolation.detail, fix: isolation.fix });
   else if (isolation.mode === "unsafe-none") logger.warn("Claude Code runs are NOT isolated: they can read the proxy's keys and files (CLAUDE_ISOLATION=unsafe-none)");
   const runner = new ClaudeRunner({
     claudeBin: config.claudeBin,

@@ -1,7 +1,20 @@
 /** Times every real store round trip and counts failures, for metrics; behaviour unchanged. */
 import type { MappingStore, MaskItem, StoreChanges, StoreHealth } from "./types.ts";
 
-export type StoreObserver = (operation: "get_or_create" | "lookup" | "changes", seconds: number, ok: boolean) => void;
+/** Why a store call failed, as a bounded metric label (never the message). */
+export type StoreErrorCause = "refused" | "dns" | "timeout" | "auth" | "unavailable" | "error";
+
+export type StoreObserver = (operation: "get_or_create" | "lookup" | "changes", seconds: number, ok: boolean, cause?: StoreErrorCause) => void;
+
+/** Read from the error's message (the engines name the last connection error's code there). */
+export function storeErrorCause(error: unknown): StoreErrorCause {
+  const message = String((error as Error)?.message ?? "");
+  if (/ECONNREFUSED|EHOSTUNREACH|ENETUNREACH/.test(message)) return "refused";
+  if (/ENOTFOUND|EAI_AGAIN/.test(message)) return "dns";
+  if (/WRONGPASS|NOAUTH|NOPERM/.test(message)) return "auth";
+  if (/timeout|timed out|ETIMEDOUT/i.test(message)) return "timeout";
+  return (error as Error)?.name === "StoreUnavailableError" ? "unavailable" : "error";
+}
 
 export class ObservedStore implements MappingStore {
   constructor(
@@ -16,7 +29,7 @@ export class ObservedStore implements MappingStore {
       this.observe(operation, (performance.now() - started) / 1000, true);
       return result;
     } catch (error) {
-      this.observe(operation, (performance.now() - started) / 1000, false);
+      this.observe(operation, (performance.now() - started) / 1000, false, storeErrorCause(error));
       throw error;
     }
   }

@@ -21,6 +21,23 @@ interface Sender {
   send(firstKey: string, args: string[], timeoutMs: number): Promise<unknown>;
   info(): Promise<string>;
   close(): Promise<void>;
+  /** Why the client last lost or failed to open its connection (`ECONNREFUSED`…), for the log. */
+  lastConnectionError(): string | undefined;
+}
+
+/**
+ * A connection error as the log may show it: its name, code and message, which name hosts and
+ * ports, never a command's arguments (those are only in command replies, not socket errors).
+ */
+function connectionErrorTracker(): { record: (error: unknown) => void; last: () => string | undefined } {
+  let last: string | undefined;
+  return {
+    record: (error) => {
+      const { name, code, message } = error as { name?: string; code?: unknown; message?: string };
+      last = `${name ?? "Error"}${typeof code === "string" ? ` (${code})` : ""}: ${String(message ?? "").slice(0, 160)}`;
+    },
+    last: () => last,
+  };
 }
 
 export interface RedisStoreOptions {
@@ -52,21 +69,25 @@ export class RedisStore implements MappingStore {
         .split(",")
         .map((node) => ({ url: `redis://${node.trim()}` }));
       const cluster = createCluster({ rootNodes, defaults: { socket: timeouts, disableOfflineQueue: true } });
-      cluster.on("error", () => {}); // surfaced per command; the client reconnects by itself
+      const errors = connectionErrorTracker();
+      cluster.on("error", errors.record); // surfaced per command; the client reconnects by itself
       await connectInBackground(cluster.connect());
       const sender: Sender = {
         send: (firstKey, args, timeout) => cluster.sendCommand(firstKey, false, args, { timeout }),
         info: async () => String(await cluster.sendCommand(undefined, true, ["INFO"], {})),
+        lastConnectionError: errors.last,
         close: async () => void (await cluster.close().catch(() => {})),
       };
       return new RedisStore(sender, "redis-cluster", options);
     }
     const client = createClient({ url: options.url, socket: timeouts, disableOfflineQueue: true });
-    client.on("error", () => {});
+    const errors = connectionErrorTracker();
+    client.on("error", errors.record);
     await connectInBackground(client.connect());
     const sender: Sender = {
       send: (_key, args, timeout) => client.sendCommand(args, { timeout }),
       info: async () => String(await client.sendCommand(["INFO"], { timeout: 2_000 })),
+      lastConnectionError: errors.last,
       close: async () => void (await client.close().catch(() => {})),
     };
     return new RedisStore(sender, "redis", options);
@@ -86,7 +107,7 @@ export class RedisStore implements MappingStore {
         return await this.sender.send(key, ["EVAL", script.body, "1", key, ...args], this.timeoutMs);
       }
     } catch (error) {
-      throw new StoreUnavailableError(`Redis store unavailable: ${(error as Error).name}`);
+      throw new StoreUnavailableError(this.unavailable((error as Error).name));
     }
   }
 
@@ -149,9 +170,15 @@ export class RedisStore implements MappingStore {
     try {
       await this.sender.send("x", ["PING"], this.timeoutMs);
       return { ok: true, engine: this.engine, detail: this.engine };
-    } catch {
-      return { ok: false, engine: this.engine, detail: `${this.engine} unreachable` };
+    } catch (error) {
+      return { ok: false, engine: this.engine, detail: this.unavailable((error as Error).name) };
     }
+  }
+
+  /** What failed, and the last connection error that explains it. */
+  private unavailable(commandError: string): string {
+    const connection = this.sender.lastConnectionError();
+    return `Redis store unavailable: ${commandError}${connection ? `; last connection error: ${connection}` : ""}`;
   }
 
   async close(): Promise<void> {

@@ -19,3 +19,7 @@ declare module "prom-client/lib/registry" {
   const RegistryClass: typeof Registry;
   export default RegistryClass;
 }
+declare module "prom-client/lib/defaultMetrics" {
+  import { collectDefaultMetrics } from "prom-client";
+  export default collectDefaultMetrics;
+}

@@ -39,7 +39,7 @@ const STORE_DOWN = {
   type: "error",
   error: {
     type: "api_error",
-    message: "The mapping store is unavailable, so the request was not forwarded (nothing leaves unmasked). Retry shortly; operators: run `proxy verify-setup`.",
+    message: "The mapping store is unavailable, so the request was not forwarded (nothing leaves unmasked). Retry shortly; operators: run `claude-masking-proxy verify-setup`.",
   },
 };
 

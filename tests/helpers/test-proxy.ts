@@ -19,6 +19,9 @@ export interface TestProxy {
   stop(): Promise<void>;
 }
 
+/** The scraper's token of every test proxy (GET /metrics takes no proxy key). */
+export const TEST_METRICS_TOKEN = "test-metrics-token-0123456789";
+
 export async function startTestProxy(options: { upstreamUrl: string; env?: Record<string, string> }): Promise<TestProxy> {
   const key = "test-key-acme-0123456789";
   const otherKey = "test-key-globex-9876543210";
@@ -27,6 +30,7 @@ export async function startTestProxy(options: { upstreamUrl: string; env?: Recor
     ANTHROPIC_API_KEY: "sk-ant-upstream-test-key-000000",
     ANTHROPIC_UPSTREAM_URL: options.upstreamUrl,
     PROXY_API_KEYS: `acme:${key},globex:${otherKey}`,
+    METRICS_TOKEN: TEST_METRICS_TOKEN,
     LOG_LEVEL: "debug",
     ...options.env,
   });
@@ -45,6 +49,7 @@ export async function startTestProxy(options: { upstreamUrl: string; env?: Recor
     maxBodyBytes: loaded.config.maxBodyBytes,
     store: services.core.store,
     services: services.app,
+    metricsToken: loaded.config.metricsToken,
   });
   const fetch = instrument((request) => app.handle(request), { logger, metrics: services.metrics });
   // As serve.ts configures it: never Bun's debug page, a last-resort Anthropic-shaped 500.

@@ -1,6 +1,6 @@
 /**
  * Held-out recall: documents of kinds the development set does not have (labelled-documents.ts),
- * masked as `proxy mask` and `/v1/mask` mask them (the request masker: catalogue, tenant
+ * masked as `claude-masking-proxy mask` and `/v1/mask` mask them (the request masker: catalogue, tenant
  * memory, and the guard's repair of a found value's other occurrences). A labelled value is caught when its full value is gone from the
  * output and no 8-character window of it survives that has at least 4 characters outside `keep`
  * and does not also occur in the document's unlabelled text. Kinds in KNOWN_GAPS may leak today:

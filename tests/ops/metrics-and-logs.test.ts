@@ -12,6 +12,7 @@ const upstream = await startScriptedUpstream();
 afterAll(() => upstream.stop());
 
 const KEY = "metrics-key-0123456789";
+const SCRAPER = { authorization: "Bearer scraper-token-0123456789abcdef" };
 const SECRETS = {
   instance: "i-0feedfacecafe1234",
   accessKey: "AKIAZZZZLEAKTEST0001",
@@ -30,7 +31,7 @@ function metric(text: string, name: string): number | undefined {
 test("counters after a known sequence; no secret in logs, metrics, store file or answers", async () => {
   const dataDir = tempDir();
   const proxy = await startProxy({
-    env: { DATA_DIR: dataDir, ANTHROPIC_API_KEY: "sk-ant-test-0000000000", ANTHROPIC_UPSTREAM_URL: upstream.url, PROXY_API_KEYS: `ops:${KEY}`, LOG_LEVEL: "debug" },
+    env: { DATA_DIR: dataDir, ANTHROPIC_API_KEY: "sk-ant-test-0000000000", ANTHROPIC_UPSTREAM_URL: upstream.url, PROXY_API_KEYS: `ops:${KEY}`, METRICS_TOKEN: "scraper-token-0123456789abcdef", LOG_LEVEL: "debug" },
   });
   const headers = { "x-api-key": KEY, "content-type": "application/json" };
   const answers: string[] = [];
@@ -55,10 +56,16 @@ test("counters after a known sequence; no secret in logs, metrics, store file or
   expect(await call("/v1/messages", { text: PROMPT }, { "x-api-key": SECRETS.ghToken, "content-type": "application/json" })).toBe(401);
   expect((await fetch(`${proxy.url}/v1/${SECRETS.accessKey}`, { headers })).status).toBe(404);
 
-  const metricsResponse = await fetch(`${proxy.url}/metrics`, { headers });
+  const metricsResponse = await fetch(`${proxy.url}/metrics`, { headers: SCRAPER });
   expect(metricsResponse.status).toBe(200);
   const metrics = await metricsResponse.text();
   expect((await fetch(`${proxy.url}/metrics`)).status).toBe(401);
+  // A tenant's key does not scrape.
+  expect((await fetch(`${proxy.url}/metrics`, { headers })).status).toBe(401);
+  // Process and runtime metrics, and the build.
+  expect(metric(metrics, "process_resident_memory_bytes")! > 10_000_000).toBe(true);
+  expect(metrics).toContain("nodejs_eventloop_lag_p99_seconds ");
+  expect(metric(metrics, `cmp_build_info{version="${JSON.parse(readFileSync(join(import.meta.dir, "../../package.json"), "utf8")).version}",runtime="bun ${Bun.version}"}`)).toBe(1);
 
   expect(metric(metrics, 'cmp_http_requests_total{route="/v1/messages",status="200"}')).toBe(2);
   expect(metric(metrics, 'cmp_http_requests_total{route="/v1/messages",status="400"}')).toBe(1);
@@ -82,7 +89,7 @@ test("counters after a known sequence; no secret in logs, metrics, store file or
   expect(await proxy.stop()).toBe(0);
   const logLines = proxy.output().trim().split("\n");
   const requestLogs = logLines.map((line) => JSON.parse(line)).filter((entry) => entry.msg === "request");
-  expect(requestLogs.length).toBe(10);
+  expect(requestLogs.length).toBe(11); // 8 calls, 3 scrapes
   expect(requestLogs[0]).toMatchObject({ tenant: "ops", route: "/v1/messages", status: 200, restored: 1, unknown_surrogates: 1 });
   // Both ids (ours, and the upstream's that the client also sees), the model, the stream flag, the upstream's status.
   expect(requestLogs[0]).toMatchObject({ model: "m", upstream_status: 200, upstream_request_id: "req_fixture_json" });
@@ -104,7 +111,7 @@ test("counters after a known sequence; no secret in logs, metrics, store file or
 test("memory hits, guard repairs and guard refusals are counted by type, with no value in /metrics", async () => {
   const password = "Mem0ry-Hit-Pass-1";
   const instance = "i-0feedfacecafe9999";
-  const proxy = await startProxy({ env: { DATA_DIR: tempDir(), ANTHROPIC_API_KEY: "sk-ant-test-0000000000", ANTHROPIC_UPSTREAM_URL: upstream.url, PROXY_API_KEYS: `ops:${KEY}` } });
+  const proxy = await startProxy({ env: { DATA_DIR: tempDir(), ANTHROPIC_API_KEY: "sk-ant-test-0000000000", ANTHROPIC_UPSTREAM_URL: upstream.url, PROXY_API_KEYS: `ops:${KEY}`, METRICS_TOKEN: "scraper-token-0123456789abcdef" } });
   try {
     const send = (body: unknown) =>
       fetch(`${proxy.url}/v1/messages`, { method: "POST", headers: { "x-api-key": KEY, "content-type": "application/json" }, body: JSON.stringify(body) });
@@ -115,7 +122,7 @@ test("memory hits, guard repairs and guard refusals are counted by type, with no
     expect((await send({ model: "m", max_tokens: 5, messages: [{ role: "user", content: `remember ${password}?` }] })).status).toBe(200);
     // Copied into a field the proxy never masks: refused.
     expect((await send({ model: `m-${instance}`, max_tokens: 5, messages: [{ role: "user", content: `about ${instance}` }] })).status).toBe(500);
-    const metrics = await (await fetch(`${proxy.url}/metrics`, { headers: { "x-api-key": KEY } })).text();
+    const metrics = await (await fetch(`${proxy.url}/metrics`, { headers: SCRAPER })).text();
     expect(metric(metrics, 'cmp_guard_repairs_total{type="assigned_secret"}')).toBe(1);
     expect(metric(metrics, 'cmp_memory_hits_total{type="assigned_secret"}')).toBe(1);
     expect(metric(metrics, 'cmp_guard_refusals_total{type="ec2_instance"}')).toBe(1);

@@ -1,5 +1,6 @@
-/** `proxy verify-setup`: every check in its pass and fail state, with exit code and fix text. */
+/** `claude-masking-proxy verify-setup`: every check in its pass and fail state, with exit code and fix text. */
 import { afterAll, describe, expect, test } from "bun:test";
+import { existsSync, readdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { startScriptedUpstream } from "../fixtures/scripted-upstream.ts";
 import { CLAUDE_BIN } from "../helpers/claude-cli.ts";
@@ -13,11 +14,22 @@ afterAll(async () => {
   for (const redis of redisServers) await redis.stop().catch(() => {});
 });
 
+/** A DATA_DIR holding a store and its secret, as a proxy that has run leaves it. */
+async function usedDataDir(env: Record<string, string> = {}): Promise<string> {
+  const dir = tempDir();
+  const made = await runCommand(["bun", join(ROOT, "src/main.ts"), "mask", "--new-store"], { env: { PATH: process.env.PATH!, DATA_DIR: dir, ...env }, stdin: "i-0a1b2c3d4e5f67890" });
+  expect(made.exitCode).toBe(0);
+  return dir;
+}
+
+/** Every file under `dir`, to show that a check created nothing. */
+const filesIn = (dir: string): string[] => (existsSync(dir) ? readdirSync(dir, { recursive: true }).map(String).sort() : []);
+
 async function verify(env: Record<string, string>, args: string[] = []) {
   const base = {
     PATH: process.env.PATH!,
     HOME: tempDir(),
-    DATA_DIR: tempDir(),
+    DATA_DIR: await usedDataDir(),
     ANTHROPIC_API_KEY: "sk-ant-api03-verify-setup-test-key",
     ANTHROPIC_UPSTREAM_URL: upstream.url,
     PROXY_API_KEYS: "team-a:verify-key-aaaaaaaaaaaa,team-b:verify-key-bbbbbbbbbbbb",
@@ -34,7 +46,7 @@ describe("verify-setup", () => {
     expect(exitCode).toBe(0);
     expect(stdout).toContain("✓ configuration: every variable parses");
     expect(stdout).toContain("✓ proxy keys: 2 key(s) for tenant(s) team-a, team-b");
-    expect(stdout).toContain("✓ ANTHROPIC_API_KEY: present and shaped like a key");
+    expect(stdout).toContain("✓ ANTHROPIC_API_KEY: present; the upstream accepted it");
     expect(stdout).toContain(`✓ upstream: ${upstream.url} answered HTTP 200`);
     expect(stdout).toContain("✓ store round trip: write + read OK");
     expect(stdout).toMatch(/✓ claude CLI: .*2\.1\.328 \(Claude Code\)/);
@@ -69,15 +81,18 @@ describe("verify-setup", () => {
     const { exitCode, stdout } = await verify({ ANTHROPIC_API_KEY: "" }, ["--offline"]);
     expect(exitCode).toBe(1);
     expect(stdout).toContain("✗ ANTHROPIC_API_KEY: missing\n    fix: set ANTHROPIC_API_KEY to the proxy's own upstream key (in the EnvironmentFile for systemd)");
-    expect(stdout).toContain("1 check(s) failed; fix them and run `proxy verify-setup` again.");
+    expect(stdout).toContain("1 check(s) failed; fix them and run `claude-masking-proxy verify-setup` again.");
   }, 30_000);
 
-  test("missing claude binary → ✗ naming CLAUDE_BIN, exit 1", async () => {
-    const { exitCode, stdout } = await verify({ CLAUDE_BIN: "/nonexistent/claude" }, ["--offline"]);
-    expect(exitCode).toBe(1);
-    expect(stdout).toContain(
-      "✗ claude CLI: CLAUDE_BIN /nonexistent/claude not found or not executable\n    fix: install Claude Code (npm install -g @anthropic-ai/claude-code) or set CLAUDE_BIN to its path",
+  test("missing claude binary → a warning while runs are optional (auto), ✗ when they are required (on)", async () => {
+    const optional = await verify({ CLAUDE_BIN: "/nonexistent/claude" }, ["--offline"]);
+    expect(optional.exitCode).toBe(0);
+    expect(optional.stdout).toContain(
+      "! claude CLI: CLAUDE_BIN /nonexistent/claude not found or not executable; /v1/claude-code answers 503 until fixed (CLAUDE_RUNNER=auto)\n    fix: install Claude Code (npm install -g @anthropic-ai/claude-code) or set CLAUDE_BIN to its path",
     );
+    const required = await verify({ CLAUDE_BIN: "/nonexistent/claude", CLAUDE_RUNNER: "on" }, ["--offline"]);
+    expect(required.exitCode).toBe(1);
+    expect(required.stdout).toContain("✗ claude CLI: CLAUDE_BIN /nonexistent/claude not found or not executable\n");
   }, 30_000);
 
   test("invalid configuration → every problem listed with its fix, exit 1", async () => {
@@ -88,15 +103,82 @@ describe("verify-setup", () => {
     expect(stdout).toContain('ARN_MODE is invalid (got "half"): use parts or whole');
   }, 30_000);
 
-  test("the port in use → ✗, exit 1", async () => {
-    const holder = Bun.serve({ hostname: "127.0.0.1", port: 0, fetch: () => new Response() });
+  test("the port held by another program → ✗, exit 1; held by a running proxy → ✓ naming its version", async () => {
+    const holder = Bun.serve({ hostname: "127.0.0.1", port: 0, fetch: () => new Response("not us") });
     try {
       const { exitCode, stdout } = await verify({ PORT: String(holder.port) }, ["--offline"]);
       expect(exitCode).toBe(1);
-      expect(stdout).toContain(`✗ listen address: 127.0.0.1:${holder.port} is in use or not available`);
+      expect(stdout).toContain(`✗ listen address: 127.0.0.1:${holder.port} is in use by another program, or not an address of this host`);
     } finally {
       holder.stop(true);
     }
+    // Troubleshooting a host while the service runs: the port is taken by the service itself.
+    const running = Bun.serve({ hostname: "127.0.0.1", port: 0, fetch: () => Response.json({ status: "ok", version: "9.8.7" }) });
+    try {
+      const { exitCode, stdout } = await verify({ PORT: String(running.port) }, ["--offline"]);
+      expect(exitCode).toBe(0);
+      expect(stdout).toContain(`✓ listen address: 127.0.0.1:${running.port} is served by a running claude-masking-proxy 9.8.7\n`);
+    } finally {
+      running.stop(true);
+    }
+  }, 30_000);
+
+  test("checking creates nothing: no DATA_DIR, store, key or secret where there was none", async () => {
+    const missing = join(tempDir(), "not-yet");
+    const first = await verify({ DATA_DIR: missing, PROXY_API_KEYS: "" }, ["--offline"]);
+    expect(first.exitCode).toBe(0);
+    expect(first.stdout).toContain(`! DATA_DIR: ${missing} does not exist yet: no store, key or secret there`);
+    expect(first.stdout).toContain(`! mapping store: no store yet at ${missing}/mappings.db`);
+    expect(first.stdout).toContain(`✓ MASKING_SECRET: not generated yet: serve creates one in ${missing} on first start`);
+    expect(existsSync(missing)).toBe(false);
+    const empty = tempDir();
+    await verify({ DATA_DIR: empty, PROXY_API_KEYS: "" }, ["--offline"]);
+    expect(filesIn(empty)).toEqual([]);
+  }, 30_000);
+
+  test("a store whose masking secret is gone → ✗: its mappings cannot be read", async () => {
+    const dir = await usedDataDir();
+    Bun.spawnSync(["rm", join(dir, "masking-secret")]);
+    const { exitCode, stdout } = await verify({ DATA_DIR: dir }, ["--offline"]);
+    expect(exitCode).toBe(1);
+    expect(stdout).toContain(`✗ MASKING_SECRET: the store ${dir}/mappings.db exists but its secret (${dir}/masking-secret) does not: its mappings cannot be read`);
+    expect(filesIn(dir)).not.toContain("masking-secret");
+  }, 30_000);
+
+  test("a short key the upstream accepts (a gateway's own keys) passes", async () => {
+    const { exitCode, stdout } = await verify({ ANTHROPIC_API_KEY: "sk-1234" });
+    expect(exitCode).toBe(0);
+    expect(stdout).toContain("✓ ANTHROPIC_API_KEY: present; the upstream accepted it");
+  }, 30_000);
+
+  test("network failures name their cause: a name that does not resolve, a refused connection", async () => {
+    const dns = await verify({ ANTHROPIC_UPSTREAM_URL: "http://upstream.does-not-exist.invalid" });
+    expect(dns.exitCode).toBe(1);
+    expect(dns.stdout).toContain(
+      "✗ upstream: the name of upstream.does-not-exist.invalid does not resolve (ENOTFOUND): check the host name and this machine's DNS\n    fix: fix the host name in ANTHROPIC_UPSTREAM_URL or this machine's DNS",
+    );
+    const port = await freePort();
+    const refused = await verify({ ANTHROPIC_UPSTREAM_URL: `http://127.0.0.1:${port}` });
+    expect(refused.exitCode).toBe(1);
+    expect(refused.stdout).toContain(`✗ upstream: 127.0.0.1:${port} refused the connection (ECONNREFUSED): nothing listens on that address and port, or a firewall rejects it`);
+  }, 30_000);
+
+  test("--env-file: the service's file is what is checked, not the shell's environment", async () => {
+    const dir = await usedDataDir();
+    const file = join(tempDir(), "proxy.env");
+    writeFileSync(file, `# the service's\nANTHROPIC_API_KEY=sk-ant-api03-from-the-env-file\nANTHROPIC_UPSTREAM_URL=${upstream.url}\nPROXY_API_KEYS="ops:file-key-0123456789"\nDATA_DIR=${dir}\nCLAUDE_RUNNER=off\nPORT=${await freePort()}\n`);
+    // The shell says otherwise: none of it counts.
+    const { exitCode, stdout } = await verify({ PROXY_API_KEYS: "shell:shell-key-0123456789", ANTHROPIC_UPSTREAM_URL: "http://upstream.does-not-exist.invalid" }, ["--env-file", file]);
+    expect(exitCode).toBe(0);
+    expect(stdout).toContain(`✓ environment: read ${file} (what the service reads)`);
+    expect(stdout).toContain("✓ proxy keys: 1 key(s) for tenant(s) ops");
+    expect(stdout).toContain(`✓ upstream: ${upstream.url} answered HTTP 200`);
+    expect(stdout).toContain("✓ store round trip: write + read OK");
+    expect(stdout).toContain("✓ Claude Code runs: off (CLAUDE_RUNNER=off)");
+    expect(stdout).not.toContain("from-the-env-file");
+    const unreadable = await verify({}, ["--env-file", join(tempDir(), "missing.env")]);
+    expect(unreadable.exitCode).toBe(1);
+    expect(unreadable.stdout).toContain("✗ environment: cannot read the environment file");
   }, 30_000);
 
   test("runs without isolation are a warning that says what a run can read", async () => {
@@ -119,7 +201,7 @@ describe("verify-setup", () => {
   test("Redis down → ✗ with the fix, exit 1", async () => {
     const { exitCode, stdout } = await verify({ STORE_URL: UNREACHABLE_REDIS_URL, MASKING_SECRET: "x".repeat(40) }, ["--offline"]);
     expect(exitCode).toBe(1);
-    expect(stdout).toContain("✗ mapping store: redis store unreachable\n    fix: start Redis or fix STORE_URL (host, port, password, TLS via rediss://)");
+    expect(stdout).toContain("✗ mapping store: Redis store unavailable: Error; last connection error: Error (ECONNREFUSED): connect ECONNREFUSED 127.0.0.1:1\n    fix: start Redis or fix STORE_URL (host, port, password, TLS via rediss://)");
   }, 30_000);
 
   test("Redis with an evicting policy and no persistence → ! warnings with fixes, exit 0", async () => {

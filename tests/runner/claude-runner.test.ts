@@ -95,7 +95,7 @@ describe("ClaudeRunner", () => {
     const error = refusal(() => makeRunner({ isolation }).start(options("acme")));
     expect([error.status, error.errorType]).toEqual([503, "api_error"]);
     expect(error.message).toBe(
-      "Claude Code runs are disabled: bubblewrap (bwrap) is not installed. Operators: install bubblewrap (Debian/Ubuntu: apt-get install bubblewrap) and allow unprivileged user namespaces; or set CLAUDE_ISOLATION=unsafe-none to accept runs that can read the proxy's secrets (see `proxy verify-setup`).",
+      "Claude Code runs are disabled: bubblewrap (bwrap) is not installed. Operators: install bubblewrap (Debian/Ubuntu: apt-get install bubblewrap) and allow unprivileged user namespaces; or set CLAUDE_ISOLATION=unsafe-none to accept runs that can read the proxy's secrets (see `claude-masking-proxy verify-setup`).",
     );
   });
 });

@@ -193,7 +193,7 @@ test("a missing claude binary → 503 naming CLAUDE_BIN", async () => {
     expect(response.status).toBe(503);
     expect(await response.json()).toEqual({
       type: "error",
-      error: { type: "api_error", message: "The claude CLI could not be started; set CLAUDE_BIN to the claude executable (see `proxy verify-setup`)." },
+      error: { type: "api_error", message: "The claude CLI could not be started; set CLAUDE_BIN to the claude executable (see `claude-masking-proxy verify-setup`)." },
     });
   } finally {
     await broken.stop();

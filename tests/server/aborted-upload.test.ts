@@ -6,7 +6,7 @@
 import { afterAll, expect, test } from "bun:test";
 import { connect } from "node:net";
 import { startScriptedUpstream } from "../fixtures/scripted-upstream.ts";
-import { startTestProxy } from "../helpers/test-proxy.ts";
+import { startTestProxy, TEST_METRICS_TOKEN } from "../helpers/test-proxy.ts";
 
 const upstream = await startScriptedUpstream();
 const proxy = await startTestProxy({ upstreamUrl: upstream.url });
@@ -74,7 +74,7 @@ test("dropped uploads: one debug line each, the request line says aborted, no er
   expect(proxy.logs.join("")).not.toContain(SECRET);
   expect(upstream.requests).toEqual([]);
 
-  const metrics = await (await fetch(`${proxy.url}/metrics`, { headers: { "x-api-key": proxy.key } })).text();
+  const metrics = await (await fetch(`${proxy.url}/metrics`, { headers: { authorization: `Bearer ${TEST_METRICS_TOKEN}` } })).text();
   expect(metrics).toContain('cmp_http_requests_total{route="/v1/messages",status="400"} 3\n');
   expect(metrics).toContain('cmp_http_requests_total{route="/v1/messages/count_tokens",status="400"} 1\n');
   expect(metrics).toContain('cmp_http_requests_total{route="/v1/mask",status="400"} 1\n');

@@ -166,7 +166,7 @@ describe("errors keep the Anthropic shape and the server keeps serving", () => {
 
 describe("authentication runs once per request", () => {
   // Regression: an unnamed auth plugin mounted twice authenticated feature routes twice.
-  test("on /v1/whoami, /metrics and the feature routes, the authenticator is asked exactly once", async () => {
+  test("on /v1/whoami and the feature routes, the authenticator is asked exactly once; /metrics never asks it", async () => {
     const loaded = loadConfig({ DATA_DIR: tempDir("cmp-app-"), ANTHROPIC_API_KEY: "sk-ant-test-000000000000", ANTHROPIC_UPSTREAM_URL: "http://127.0.0.1:9", PROXY_API_KEYS: "acme:key-acme-123" });
     if (!loaded.ok) throw new Error(loaded.problems.join("\n"));
     const logger = createLogger("error", () => {});
@@ -180,17 +180,30 @@ describe("authentication runs once per request", () => {
         return real.authenticate(input);
       },
     };
-    const featureApp = createApp({ version: "t", keys: [], logger, maxBodyBytes: 1024, services: services.app, authenticator: counting });
+    const metricsToken = "scraper-token-0123456789";
+    const featureApp = createApp({ version: "t", keys: [], logger, maxBodyBytes: 1024, services: services.app, authenticator: counting, metricsToken });
     try {
       for (const [method, path, body] of [
         ["GET", "/v1/whoami"],
-        ["GET", "/metrics"],
         ["POST", "/v1/mask", '{"text":"i-0a1b2c3d4e5f67890"}'],
       ] as const) {
         calls = 0;
         const response = await featureApp.handle(new Request(`http://localhost${path}`, { method, body, headers: { "x-api-key": "key-acme-123" } }));
         expect({ path, status: response.status, calls }).toEqual({ path, status: 200, calls: 1 });
       }
+      // The scraper's own token, never a tenant's key (which can also make LLM calls).
+      calls = 0;
+      const scrape = (headers: Record<string, string>) => featureApp.handle(new Request("http://localhost/metrics", { headers }));
+      expect((await scrape({ authorization: `Bearer ${metricsToken}` })).status).toBe(200);
+      const withKey = await scrape({ authorization: "Bearer key-acme-123" });
+      expect(withKey.status).toBe(401);
+      expect(await withKey.json()).toEqual({ type: "error", error: { type: "authentication_error", message: "Invalid metrics token: send METRICS_TOKEN as `Authorization: Bearer TOKEN`." } });
+      expect((await scrape({ "x-api-key": "key-acme-123" })).status).toBe(401);
+      expect(calls).toBe(0);
+      const off = createApp({ version: "t", keys: [], logger, maxBodyBytes: 1024, services: services.app, authenticator: counting });
+      const refused = await off.handle(new Request("http://localhost/metrics", { headers: { authorization: "Bearer key-acme-123" } }));
+      expect(refused.status).toBe(403);
+      expect(((await refused.json()) as any).error.message).toStartWith("Metrics are off: set METRICS_TOKEN on the proxy host");
     } finally {
       await services.close();
     }

@@ -6,7 +6,7 @@
  */
 import { afterAll, expect, test } from "bun:test";
 import { respond, startScriptedUpstream } from "../fixtures/scripted-upstream.ts";
-import { startTestProxy } from "../helpers/test-proxy.ts";
+import { startTestProxy, TEST_METRICS_TOKEN } from "../helpers/test-proxy.ts";
 
 const upstream = await startScriptedUpstream();
 const proxy = await startTestProxy({ upstreamUrl: upstream.url });
@@ -37,7 +37,7 @@ test("ARNs of made-up services and resource types: /metrics and the logs name on
       "arn:aws:qqhiddensvc:eu-west-1:AWS_ACCOUNT_001:other-secret-kind:AWS_QQHIDDENSVC_OTHER_SECRET_KIND_001 and arn:aws:iam::AWS_ACCOUNT_001:role/AWS_IAM_ROLE_001 on AWS_EC2_001",
   );
 
-  const metrics = await (await fetch(`${proxy.url}/metrics`, { headers: { "x-api-key": proxy.key } })).text();
+  const metrics = await (await fetch(`${proxy.url}/metrics`, { headers: { authorization: `Bearer ${TEST_METRICS_TOKEN}` } })).text();
   const masked = metrics.split("\n").filter((line) => line.startsWith("cmp_entities_masked_total{"));
   expect(masked.sort()).toEqual([
     'cmp_entities_masked_total{type="arn_resource"} 6',

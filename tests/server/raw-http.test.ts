@@ -1,7 +1,7 @@
 /**
  * Regression: "GET over HTTP/1.0 without a Host header returns Bun's 124 KB HTML debug page with
  * the cwd and source lines; a Host header shorter than 4 characters breaks routing". Raw bytes
- * over TCP to the real `proxy serve` process (NODE_ENV=development, to prove Bun's debug page is
+ * over TCP to the real `claude-masking-proxy serve` process (NODE_ENV=development, to prove Bun's debug page is
  * off anyway): every request gets its normal answer or an Anthropic-shaped error, whatever its
  * Host header or HTTP version.
  */

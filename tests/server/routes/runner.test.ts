@@ -101,14 +101,14 @@ describe("run, not streamed", () => {
     const error = await failureOf(handlers.run(context("/v1/claude-code", { prompt: "noresult" })));
     expect(error).toBeInstanceOf(ProxyError);
     expect((error as ProxyError).status).toBe(503);
-    expect((error as ProxyError).message).toBe("The claude CLI did not run; check CLAUDE_BIN (run `proxy verify-setup` on the proxy host).");
+    expect((error as ProxyError).message).toBe("The claude CLI did not run; check CLAUDE_BIN (run `claude-masking-proxy verify-setup` on the proxy host).");
   });
 
   test("a CLI that exits non-zero without output → 503 naming CLAUDE_BIN", async () => {
     const error = await failureOf(handlers.run(context("/v1/claude-code", { prompt: "fail" })));
     expect(error).toBeInstanceOf(ProxyError);
     expect((error as ProxyError).status).toBe(503);
-    expect((error as ProxyError).message).toBe("The claude CLI did not run; check CLAUDE_BIN (run `proxy verify-setup` on the proxy host).");
+    expect((error as ProxyError).message).toBe("The claude CLI did not run; check CLAUDE_BIN (run `claude-masking-proxy verify-setup` on the proxy host).");
   });
 
   test("a timed-out run → 504", async () => {
