@@ -135,6 +135,40 @@ describe("generated proxy key", () => {
   });
 });
 
+describe("listening", () => {
+  const serve = (env: Record<string, string>) =>
+    runCommand(["bun", join(ROOT, "src/main.ts"), "serve"], { env: { PATH: process.env.PATH!, DATA_DIR: tempDir(), ANTHROPIC_API_KEY: "sk-ant-test", ...env } });
+
+  test("a HOST that is no address, or not this machine's, or a port in use: exit 1 with the variable to fix", async () => {
+    expect(await serve({ HOST: "not a host", PORT: "0" })).toMatchObject({
+      exitCode: 1,
+      stderr: "Cannot listen on not a host:0: HOST is not an address or a name this machine resolves. Set HOST to one of its addresses, e.g. 127.0.0.1.\n",
+    });
+    expect(await serve({ HOST: "192.0.2.1", PORT: "0" })).toMatchObject({
+      exitCode: 1,
+      stderr: "Cannot listen on 192.0.2.1:0: HOST is not an address of this machine. Set HOST to one of its addresses, e.g. 127.0.0.1 or 0.0.0.0.\n",
+    });
+    const holder = Bun.serve({ hostname: "127.0.0.1", port: 0, fetch: () => new Response() });
+    try {
+      const held = await serve({ PORT: String(holder.port) });
+      expect(held.exitCode).toBe(1);
+      expect(held.stderr).toBe(`Cannot listen on 127.0.0.1:${holder.port}: port ${holder.port} is in use (another process holds it; \`ss -ltnp\` shows which). Stop it, or set PORT.\n`);
+    } finally {
+      holder.stop(true);
+    }
+  });
+
+  test("HOST beyond loopback: a warning that it is plain HTTP, with the fix", async () => {
+    const proxy = await startProxy({ env: { DATA_DIR: tempDir(), ANTHROPIC_API_KEY: "sk-ant-test", HOST: "0.0.0.0" } });
+    try {
+      const warning = proxy.output().trim().split("\n").map((line) => JSON.parse(line)).find((line) => line.level === "warn");
+      expect(warning).toMatchObject({ msg: "listening beyond this host over plain HTTP: proxy keys and prompts cross the network unencrypted", host: "0.0.0.0" });
+    } finally {
+      await proxy.stop();
+    }
+  });
+});
+
 describe("command line", () => {
   test.each([
     [["--bogus"], "claude-masking-proxy: unknown option --bogus\n"],

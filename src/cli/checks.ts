@@ -8,6 +8,7 @@ import { dirname, join } from "node:path";
 import { type Config, formatProblems, loadConfig, serveProblems } from "../config.ts";
 import { classifyNetworkFailure, describeNetworkFailure } from "../network-failure.ts";
 import { probeIsolation } from "../runner/sandbox.ts";
+import { isLoopback } from "../server/serve.ts";
 import { GENERATED_KEY_FILE, GENERATED_SECRET_FILE, existingMaskingSecret, parseKeyList } from "../secrets.ts";
 
 export type CheckStatus = "pass" | "warn" | "fail";
@@ -145,6 +146,9 @@ export async function checkPort(config: Config): Promise<CheckResult> {
   try {
     const server = Bun.listen({ hostname: config.host, port: config.port, socket: { data() {} } });
     server.stop(true);
+    if (!isLoopback(config.host)) {
+      return warn(name, `${config.host}:${config.port} is free; it serves plain HTTP beyond this host (keys and prompts unencrypted)`, "put a TLS-terminating reverse proxy in front and firewall the port, or set HOST=127.0.0.1");
+    }
     return pass(name, `${config.host}:${config.port} is free`);
   } catch {
     // Held: by this proxy already running (the service, checked while it serves), or by another program.

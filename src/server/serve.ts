@@ -73,7 +73,7 @@ export async function serve(env: Record<string, string | undefined>): Promise<nu
       idleTimeout: 255,
     });
   } catch (error) {
-    process.stderr.write(`Cannot listen on ${config.host}:${config.port}: ${(error as Error).message}. Free the port or set HOST/PORT.\n`);
+    process.stderr.write(`Cannot listen on ${config.host}:${config.port}: ${listenFailure(error, config.port)}\n`);
     await services.close();
     return 1;
   }
@@ -107,6 +107,25 @@ export async function serve(env: Record<string, string | undefined>): Promise<nu
     process.once("SIGTERM", () => void shutdown("SIGTERM"));
     process.once("SIGINT", () => void shutdown("SIGINT"));
   });
+  if (!isLoopback(config.host)) {
+    logger.warn("listening beyond this host over plain HTTP: proxy keys and prompts cross the network unencrypted", {
+      host: config.host,
+      fix: "put a TLS-terminating reverse proxy (nginx, Caddy, a load balancer) in front and firewall the port, or set HOST=127.0.0.1",
+    });
+  }
   logger.lifecycle("listening", { url: `http://${config.host}:${server.port}`, version: VERSION, tenants: keys.keys.length, store });
   return stopped;
+}
+
+/** Loopback addresses and names: the only ones where plain HTTP stays on this machine. */
+export const isLoopback = (host: string) => host === "localhost" || host === "::1" || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host);
+
+/** Why listening failed, in words an operator can act on (the runtime's wording varies). */
+function listenFailure(error: unknown, port: number): string {
+  const code = (error as { code?: unknown }).code;
+  if (code === "EADDRINUSE") return `port ${port} is in use (another process holds it; \`ss -ltnp\` shows which). Stop it, or set PORT.`;
+  if (code === "ENOTFOUND") return "HOST is not an address or a name this machine resolves. Set HOST to one of its addresses, e.g. 127.0.0.1.";
+  if (code === "EADDRNOTAVAIL") return "HOST is not an address of this machine. Set HOST to one of its addresses, e.g. 127.0.0.1 or 0.0.0.0.";
+  if (code === "EACCES") return `binding port ${port} needs privileges this process lacks. Use a port above 1023.`;
+  return `${(error as Error).message}. Check HOST and PORT.`;
 }
