@@ -40,6 +40,8 @@ export interface CallStats extends RestoreCounts {
   upstreamRequestId?: string;
   /** Milliseconds from sending the masked request until the upstream's headers arrived. */
   upstreamMs?: number;
+  /** Milliseconds the proxy spent before sending (reading and masking the body). */
+  addedMs?: number;
 }
 
 export const emptyCallStats = (): CallStats => ({ masked: {}, restoredSurrogates: 0, unknownSurrogates: 0 });
@@ -80,8 +82,9 @@ export class MessagesService {
    * Handles one call: `body` (UTF-8, already size-checked) is masked and sent; without a body
    * the call is a GET passed through as it is.
    */
-  async handle(tenant: string, request: Request, body?: Buffer, stats: CallStats = emptyCallStats()): Promise<ProxiedCall> {
+  async handle(tenant: string, request: Request, body?: Buffer, stats: CallStats = emptyCallStats(), receivedAt = performance.now()): Promise<ProxiedCall> {
     const path = pathWithQuery(request);
+    this.receivedAt.set(stats, receivedAt);
     if (body === undefined) {
       const upstream = await this.send(stats, { method: "get", path, clientHeaders: request.headers, signal: request.signal });
       return { response: new Response(upstream.body, { status: upstream.status, headers: upstream.headers }), stats };
@@ -94,8 +97,13 @@ export class MessagesService {
   }
 
   /** Sends to the upstream and notes its status, request id and latency; a refusal keeps the id too. */
+  /** When each call arrived, for its added latency (weak: a call's stats are its key). */
+  private readonly receivedAt = new WeakMap<CallStats, number>();
+
   private async send(stats: CallStats, request: Parameters<Upstream["send"]>[0]): Promise<UpstreamResponse> {
     const sentAt = performance.now();
+    const receivedAt = this.receivedAt.get(stats);
+    if (receivedAt !== undefined) stats.addedMs = Math.round((sentAt - receivedAt) * 10) / 10;
     try {
       const upstream = await this.deps.upstream.send(request);
       stats.upstreamStatus = upstream.status;

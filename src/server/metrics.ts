@@ -62,6 +62,20 @@ export class Metrics {
     labelNames: ["class"] as const,
     registers: [this.registry],
   });
+  readonly requestDuration = new Histogram({
+    name: "cmp_request_duration_seconds",
+    help: "Time from request arrival until the whole answer was sent (a stream: until it ended)",
+    labelNames: ["route"] as const,
+    buckets: LATENCY_BUCKETS,
+    registers: [this.registry],
+  });
+  readonly addedLatency = new Histogram({
+    name: "cmp_added_latency_seconds",
+    help: "Time the proxy spent before forwarding a call upstream (reading, masking, the egress guard)",
+    labelNames: ["route"] as const,
+    buckets: LATENCY_BUCKETS,
+    registers: [this.registry],
+  });
   readonly timeToFirstByte = new Histogram({
     name: "cmp_time_to_first_byte_seconds",
     help: "Time from request arrival until the first response byte left the proxy",

@@ -18,6 +18,8 @@ import { routeTemplate } from "./route-table.ts";
  */
 export class CallRecord {
   readonly requestId = `req_proxy_${crypto.randomUUID().replaceAll("-", "")}`;
+  /** When the request arrived (performance.now()): the start of its added latency. */
+  readonly receivedAt = performance.now();
   tenant?: string;
   stats?: CallStats;
   /** The client closed its connection before the answer (an upload cut short): logged as aborted. */
@@ -137,6 +139,8 @@ function observe(request: Request, response: Response, record: CallRecord, start
       deps.metrics.unknownSurrogates.inc(stats.unknownSurrogates);
     }
     if (firstByteAt !== undefined) deps.metrics.timeToFirstByte.observe({ route }, (firstByteAt - started) / 1000);
+    deps.metrics.requestDuration.observe({ route }, (ended - started) / 1000);
+    if (stats?.addedMs !== undefined) deps.metrics.addedLatency.observe({ route }, stats.addedMs / 1000);
     deps.logger.info("request", {
       request_id: record.requestId,
       tenant: record.tenant,
@@ -151,6 +155,7 @@ function observe(request: Request, response: Response, record: CallRecord, start
       upstream_status: stats?.upstreamStatus,
       upstream_request_id: stats?.upstreamRequestId,
       upstream_ms: stats?.upstreamMs,
+      added_ms: stats?.addedMs,
       masked: Object.keys(masked).length ? masked : undefined,
       restored: stats?.restoredSurrogates || undefined,
       unknown_surrogates: stats?.unknownSurrogates || undefined,

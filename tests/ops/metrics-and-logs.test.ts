@@ -97,6 +97,9 @@ test("counters after a known sequence; no secret in logs, metrics, store file or
   expect(requestLogs[0].stream).toBeUndefined();
   expect(requestLogs[1]).toMatchObject({ model: "m", stream: true, upstream_status: 200, upstream_request_id: "req_fixture_sse" });
   expect(typeof requestLogs[1].upstream_ms).toBe("number");
+  expect(typeof requestLogs[0].added_ms).toBe("number");
+  expect(metric(metrics, 'cmp_added_latency_seconds_count{route="/v1/messages"}')).toBe(2);
+  expect(metric(metrics, 'cmp_request_duration_seconds_count{route="/v1/messages"}')).toBe(4);
   expect(requestLogs[0].masked).toEqual({ ec2_instance: 1, aws_access_key_id: 1, aws_secret_access_key: 1, aws_account_id: 1, assigned_secret: 1, github_token: 1 });
 
   const storeBytes = readdirSync(dataDir)
