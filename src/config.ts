@@ -27,6 +27,14 @@ export const EnvSchema = Type.Object({
   ),
   PROXY_API_KEYS_FILE: Var(Type.String({ minLength: 1 }), "point PROXY_API_KEYS_FILE at a readable file of tenant:key lines"),
   ANTHROPIC_API_KEY: Var(Type.String({ minLength: 1 }), "set ANTHROPIC_API_KEY to the proxy's own upstream key", true),
+  UPSTREAM_PROVIDER: Var(
+    Type.Union([Type.Literal("anthropic"), Type.Literal("bedrock")]),
+    "use anthropic (Anthropic's API or a compatible gateway) or bedrock (Amazon Bedrock in the proxy's AWS identity)",
+  ),
+  AWS_REGION: Var(Type.String({ pattern: "^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\\d$" }), "use an AWS region such as us-east-1"),
+  MODEL_MAP: Var(Type.String({ minLength: 2 }), 'use a JSON object of model name to Bedrock model ID, e.g. {"claude-sonnet-4-5": "us.anthropic.claude-sonnet-4-5-20250929-v1:0"}, or @/path/to/map.json'),
+  BEDROCK_BASE_URL: Var(Type.String({ pattern: "^https?://[^\\s/]+(/\\S*)?$" }), "use an http(s) URL of a Bedrock runtime endpoint (a VPC endpoint, say)"),
+  AWS_BEARER_TOKEN_BEDROCK: Var(Type.String({ minLength: 1 }), "set AWS_BEARER_TOKEN_BEDROCK to a Bedrock API key, or unset it to sign with AWS credentials", true),
   ANTHROPIC_UPSTREAM_URL: Var(
     Type.String({ pattern: "^https?://[^\\s/]+(/\\S*)?$" }),
     "use an http(s) URL such as https://api.anthropic.com",
@@ -74,6 +82,13 @@ export interface Config {
   proxyApiKeysFile?: string;
   anthropicApiKey?: string;
   upstreamUrl: string;
+  /** Who answers: Anthropic's API (or a compatible gateway), or Amazon Bedrock. */
+  upstreamProvider: "anthropic" | "bedrock";
+  /** Bedrock: the region, the model map's spec, another endpoint, a Bedrock API key. */
+  awsRegion?: string;
+  modelMap?: string;
+  bedrockBaseUrl?: string;
+  bedrockApiKey?: string;
   storeUrl: string;
   dataDir: string;
   mappingTtlMs: number;
@@ -122,8 +137,12 @@ export function loadConfig(env: Env, options: { requireUpstreamKey?: boolean; cw
   if (!seen.has("PORT") && port > 65535) {
     problems.push(`PORT is invalid (got ${JSON.stringify(vars.PORT)}): set PORT to a number between 1 and 65535, e.g. 8000 (0 picks a free port)`);
   }
-  if (options.requireUpstreamKey && !vars.ANTHROPIC_API_KEY) {
+  const provider = (vars.UPSTREAM_PROVIDER ?? "anthropic") as "anthropic" | "bedrock";
+  if (options.requireUpstreamKey && provider === "anthropic" && !vars.ANTHROPIC_API_KEY) {
     problems.push("ANTHROPIC_API_KEY is missing: set it to the proxy's own upstream key (clients' keys are never forwarded)");
+  }
+  if (options.requireUpstreamKey && provider === "bedrock" && !vars.AWS_REGION && !env.AWS_DEFAULT_REGION) {
+    problems.push("AWS_REGION is missing: UPSTREAM_PROVIDER=bedrock calls Bedrock in one region, e.g. AWS_REGION=us-east-1");
   }
   if (problems.length > 0) return { ok: false, problems };
 
@@ -139,6 +158,11 @@ export function loadConfig(env: Env, options: { requireUpstreamKey?: boolean; cw
       proxyApiKeysFile: vars.PROXY_API_KEYS_FILE && resolve(cwd, vars.PROXY_API_KEYS_FILE),
       anthropicApiKey: vars.ANTHROPIC_API_KEY,
       upstreamUrl: (vars.ANTHROPIC_UPSTREAM_URL ?? "https://api.anthropic.com").replace(/\/+$/, ""),
+      upstreamProvider: provider,
+      awsRegion: vars.AWS_REGION ?? env.AWS_DEFAULT_REGION?.trim() ?? undefined,
+      modelMap: vars.MODEL_MAP,
+      bedrockBaseUrl: vars.BEDROCK_BASE_URL?.replace(/\/+$/, ""),
+      bedrockApiKey: vars.AWS_BEARER_TOKEN_BEDROCK,
       storeUrl: vars.STORE_URL ?? `sqlite://${dataDir}/mappings.db`,
       dataDir,
       mappingTtlMs: parseDuration(vars.MAPPING_TTL ?? "7d")!,

@@ -24,6 +24,15 @@ export interface UpstreamResponse {
   body: ReadableStream<Uint8Array> | null;
 }
 
+/**
+ * Whatever answers the proxy's masked calls: Anthropic's API or a compatible gateway (below),
+ * or Amazon Bedrock (bedrock-upstream.ts). Requests and answers are in the Anthropic shape
+ * (JSON, or SSE for streams) whatever the provider speaks on the wire.
+ */
+export interface UpstreamClient {
+  send(request: UpstreamRequest): Promise<UpstreamResponse>;
+}
+
 /** Response headers worth passing on: ids for support tickets and rate-limit guidance. */
 export function forwardableResponseHeaders(from: Headers): Headers {
   const headers = new Headers();
@@ -41,7 +50,7 @@ function forwardableRequestHeaders(from: Headers): Record<string, string> {
   return headers;
 }
 
-export class Upstream {
+export class Upstream implements UpstreamClient {
   private readonly client: Anthropic;
   private readonly apiKey: string;
 
@@ -103,6 +112,22 @@ export const upstreamKeyRefused = (status: number, cause?: unknown) =>
     { cause },
   );
 
+/** A connection that failed, as the 502 that says whether retrying can help. */
+export function transportFailure(error: Error, setting = "ANTHROPIC_UPSTREAM_URL"): ProxyError {
+  const failure = classifyNetworkFailure(error);
+  if (!failure.retryable) {
+    const what = { dns: "its name does not resolve", refused: "the connection was refused", tls: "the TLS handshake failed" }[failure.kind as "dns" | "refused" | "tls"];
+    return new ProxyError(
+      502,
+      "api_error",
+      `The proxy cannot reach its upstream API: ${what}. Retrying will not help; the operator must fix ${setting} or the network of the proxy host.`,
+      DO_NOT_RETRY,
+      { cause: error },
+    );
+  }
+  return new ProxyError(502, "api_error", `Cannot reach the upstream API; check ${setting} and the network, then retry.`, {}, { cause: error });
+}
+
 /**
  * Upstream HTTP errors are passed on in their own shape, except a refused upstream key;
  * transport failures become a 502 (a 504 for a timeout) that says whether retrying can help.
@@ -112,20 +137,7 @@ function errorToResponse(error: unknown): UpstreamResponse {
   if (error instanceof APIConnectionTimeoutError) {
     throw new ProxyError(504, "api_error", "The upstream did not answer in time; retry, or check ANTHROPIC_UPSTREAM_URL.", {}, { cause: error });
   }
-  if (error instanceof APIConnectionError) {
-    const failure = classifyNetworkFailure(error);
-    if (!failure.retryable) {
-      const what = { dns: "its name does not resolve", refused: "the connection was refused", tls: "the TLS handshake failed" }[failure.kind as "dns" | "refused" | "tls"];
-      throw new ProxyError(
-        502,
-        "api_error",
-        `The proxy cannot reach its upstream API: ${what}. Retrying will not help; the operator must fix ANTHROPIC_UPSTREAM_URL or the network of the proxy host.`,
-        DO_NOT_RETRY,
-        { cause: error },
-      );
-    }
-    throw new ProxyError(502, "api_error", "Cannot reach the upstream API; check ANTHROPIC_UPSTREAM_URL and the network, then retry.", {}, { cause: error });
-  }
+  if (error instanceof APIConnectionError) throw transportFailure(error);
   if (error instanceof APIError && error.status === 401) throw upstreamKeyRefused(401, error);
   if (error instanceof APIError && error.status !== undefined) {
     const body =

@@ -8,7 +8,7 @@ import type { MaskedEntity } from "../masking/types.ts";
 import type { RestorePolicy } from "../masking/restore-policy.ts";
 import type { SurrogateSyntax } from "../masking/stream-restorer.ts";
 import type { MappingStore } from "../store/types.ts";
-import type { Upstream, UpstreamResponse } from "../anthropic/upstream.ts";
+import type { UpstreamClient, UpstreamResponse } from "../anthropic/upstream.ts";
 import { restoreJsonAnswer } from "./json-restore.ts";
 import { RequestMasker, type MaskedRequest, type RequestMaskerDeps } from "./request-masker.ts";
 import { restoreSseStream } from "./sse-restore.ts";
@@ -17,7 +17,7 @@ import { surrogateResolver, type RestoreCounts } from "./surrogate-resolver.ts";
 
 export interface MessagesDeps extends RequestMaskerDeps {
   store: Pick<MappingStore, "lookup">;
-  upstream: Upstream;
+  upstream: UpstreamClient;
   syntax: SurrogateSyntax;
   /** Restore only what will be masked again (masking/restore-policy.ts). */
   restorePolicy: RestorePolicy;
@@ -100,7 +100,7 @@ export class MessagesService {
   /** When each call arrived, for its added latency (weak: a call's stats are its key). */
   private readonly receivedAt = new WeakMap<CallStats, number>();
 
-  private async send(stats: CallStats, request: Parameters<Upstream["send"]>[0]): Promise<UpstreamResponse> {
+  private async send(stats: CallStats, request: Parameters<UpstreamClient["send"]>[0]): Promise<UpstreamResponse> {
     const sentAt = performance.now();
     const receivedAt = this.receivedAt.get(stats);
     if (receivedAt !== undefined) stats.addedMs = Math.round((sentAt - receivedAt) * 10) / 10;

@@ -1,5 +1,7 @@
 /** Builds the proxy's services from configuration; `serve` and the tests share it. */
-import { Upstream } from "../anthropic/upstream.ts";
+import { BedrockUpstream } from "../anthropic/bedrock-upstream.ts";
+import { loadModelMap } from "../anthropic/model-map.ts";
+import { Upstream, type UpstreamClient, type UpstreamOutcome } from "../anthropic/upstream.ts";
 import { MessagesService } from "../proxy/messages-service.ts";
 import { BodyHistory, MaskedTextCache } from "../proxy/reuse/index.ts";
 import { StreamMemoryPolicy } from "../proxy/stream-memory.ts";
@@ -32,11 +34,11 @@ export async function createServices(config: Config, logger: Logger, proxyUrl: (
     if (!ok) metrics.storeErrors.inc({ operation, cause: cause ?? "error" });
   });
   metrics.knowEntityTypes(catalogueTypes(core.masker.scanner.entries));
-  const upstream = new Upstream({
-    baseURL: config.upstreamUrl,
-    apiKey: config.anthropicApiKey ?? "",
-    onOutcome: (outcome) => metrics.upstreamResponses.inc({ class: outcome }),
-  });
+  const onOutcome = (outcome: UpstreamOutcome) => metrics.upstreamResponses.inc({ class: outcome });
+  const upstream: UpstreamClient =
+    config.upstreamProvider === "bedrock"
+      ? new BedrockUpstream({ region: config.awsRegion!, models: loadModelMap(config.modelMap), apiKey: config.bedrockApiKey, baseURL: config.bedrockBaseUrl, onOutcome })
+      : new Upstream({ baseURL: config.upstreamUrl, apiKey: config.anthropicApiKey ?? "", onOutcome });
   const trustMs = Math.min(config.mappingTtlMs / 4, 3_600_000);
   const messages = new MessagesService({
     masker: core.masker,

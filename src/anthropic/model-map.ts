@@ -1,0 +1,57 @@
+/**
+ * Which Bedrock model (or cross-region inference profile) serves each model name a client
+ * sends. Claude Code and the SDK send Anthropic names (`claude-sonnet-4-5-20250929`, aliases
+ * such as `claude-sonnet-4-5`); Bedrock wants its own IDs. The built-in table covers the
+ * current models through the US inference profiles; `MODEL_MAP` (JSON, or `@path` to a JSON
+ * file) adds to it or overrides it. A Bedrock ID sent as it is (Claude Code in Bedrock mode
+ * does) is served as it is. Anything else is a clear 400, never a guess.
+ */
+import { readFileSync } from "node:fs";
+
+export const DEFAULT_MODEL_MAP: Readonly<Record<string, string>> = {
+  "claude-opus-4-1-20250805": "us.anthropic.claude-opus-4-1-20250805-v1:0",
+  "claude-opus-4-1": "us.anthropic.claude-opus-4-1-20250805-v1:0",
+  "claude-opus-4-20250514": "us.anthropic.claude-opus-4-20250514-v1:0",
+  "claude-opus-4-0": "us.anthropic.claude-opus-4-20250514-v1:0",
+  "claude-sonnet-4-5-20250929": "us.anthropic.claude-sonnet-4-5-20250929-v1:0",
+  "claude-sonnet-4-5": "us.anthropic.claude-sonnet-4-5-20250929-v1:0",
+  "claude-sonnet-4-20250514": "us.anthropic.claude-sonnet-4-20250514-v1:0",
+  "claude-sonnet-4-0": "us.anthropic.claude-sonnet-4-20250514-v1:0",
+  "claude-haiku-4-5-20251001": "us.anthropic.claude-haiku-4-5-20251001-v1:0",
+  "claude-haiku-4-5": "us.anthropic.claude-haiku-4-5-20251001-v1:0",
+  "claude-3-7-sonnet-20250219": "us.anthropic.claude-3-7-sonnet-20250219-v1:0",
+  "claude-3-5-haiku-20241022": "us.anthropic.claude-3-5-haiku-20241022-v1:0",
+};
+
+/** A Bedrock model ID or inference profile (`anthropic.claude-…-v1:0`, `us.anthropic.…`, an ARN). */
+const BEDROCK_ID = /^(?:(?:[a-z]{2,4}|global)\.)?anthropic\.claude-[a-z0-9.-]+-v\d+(?::\d+)?$|^arn:aws[a-z-]*:bedrock:/;
+
+export class ModelMap {
+  constructor(readonly table: Readonly<Record<string, string>>) {}
+
+  /** The Bedrock ID for `model`, or undefined when nothing maps it. */
+  bedrockId(model: string): string | undefined {
+    if (BEDROCK_ID.test(model)) return model;
+    return this.table[model];
+  }
+
+  /** Anthropic names to show for a Bedrock ID (for model listings): the dated names first. */
+  namesOf(bedrockId: string): string[] {
+    return Object.entries(this.table)
+      .filter(([, id]) => id === bedrockId)
+      .map(([name]) => name)
+      .sort((a, b) => b.length - a.length);
+  }
+}
+
+/** The built-in table, with `MODEL_MAP` (a JSON object, or `@file` holding one) over it. */
+export function loadModelMap(spec: string | undefined): ModelMap {
+  if (!spec) return new ModelMap(DEFAULT_MODEL_MAP);
+  const text = spec.startsWith("@") ? readFileSync(spec.slice(1), "utf8") : spec;
+  const parsed: unknown = JSON.parse(text);
+  if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) throw new Error("MODEL_MAP must be a JSON object of model name → Bedrock model ID");
+  for (const [name, id] of Object.entries(parsed)) {
+    if (typeof id !== "string" || !BEDROCK_ID.test(id)) throw new Error(`MODEL_MAP: ${JSON.stringify(name)} maps to ${JSON.stringify(id)}, which is not a Bedrock model ID (anthropic.claude-…-v1:0, us.anthropic.…, or an ARN)`);
+  }
+  return new ModelMap({ ...DEFAULT_MODEL_MAP, ...(parsed as Record<string, string>) });
+}
