@@ -86,7 +86,7 @@ describe("signatures", () => {
 
   test("a body changed after signing is refused (the signature covers it)", async () => {
     // What a man in the middle would do: same signed headers, other bytes.
-    const tamper = (async (input: RequestInfo | URL, init?: RequestInit) => {
+    const tamper = (async (input: string | URL | Request, init?: RequestInit) => {
       const body = typeof init?.body === "string" ? init.body : new TextDecoder().decode(init?.body as Uint8Array);
       expect(body).toContain('"hi"');
       return fetch(input, { ...init, body: body.replace('"hi"', '"HI"') });
