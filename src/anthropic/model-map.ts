@@ -24,7 +24,7 @@ export const DEFAULT_MODEL_MAP: Readonly<Record<string, string>> = {
 };
 
 /** A Bedrock model ID or inference profile (`anthropic.claude-…-v1:0`, `us.anthropic.…`, an ARN). */
-const BEDROCK_ID = /^(?:(?:[a-z]{2,4}|global)\.)?anthropic\.claude-[a-z0-9.-]+-v\d+(?::\d+)?$|^arn:aws[a-z-]*:bedrock:/;
+const BEDROCK_ID = /^(?:(?:[a-z]{2,4}|global)\.)?anthropic\.claude-[a-z0-9.:-]+$|^arn:aws[a-z-]*:bedrock:/;
 
 export class ModelMap {
   constructor(readonly table: Readonly<Record<string, string>>) {}
@@ -33,6 +33,20 @@ export class ModelMap {
   bedrockId(model: string): string | undefined {
     if (BEDROCK_ID.test(model)) return model;
     return this.table[model];
+  }
+
+  /**
+   * The Anthropic name for a Bedrock ID (Claude Code in Bedrock mode, forwarded to Anthropic's
+   * API): the table's dated name, or the ID without its region, vendor and version parts
+   * (`us.anthropic.claude-sonnet-4-5-20250929-v1:0` → `claude-sonnet-4-5-20250929`).
+   */
+  anthropicName(bedrockId: string): string {
+    return this.namesOf(bedrockId)[0] ?? /^(?:(?:[a-z]{2,4}|global)\.)?anthropic\.(claude-[a-z0-9.-]+?)(?:-v\d+(?::\d+)?)?$/.exec(bedrockId)?.[1] ?? bedrockId;
+  }
+
+  /** The Bedrock IDs the table serves, as Claude Code's inference-profile listing shows them. */
+  bedrockIds(): string[] {
+    return [...new Set(Object.values(this.table))];
   }
 
   /** Anthropic names to show for a Bedrock ID (for model listings): the dated names first. */

@@ -20,6 +20,8 @@ import { healthRoutes } from "./routes/health.ts";
 import { maskHandlers } from "./routes/mask.ts";
 import { messagesHandlers } from "./routes/messages.ts";
 import { runnerHandlers } from "./routes/runner.ts";
+import { bedrockHandlers } from "./routes/bedrock.ts";
+import type { ModelMap } from "../anthropic/model-map.ts";
 import { callRecordOf } from "./telemetry.ts";
 
 export interface AppDeps {
@@ -41,6 +43,9 @@ export interface AppServices {
   masker: Pick<Masker, "unmaskTexts">;
   runner: RunnerService;
   metrics: Metrics;
+  /** For the Bedrock routes: the model map, and whether the upstream is Bedrock itself. */
+  models: ModelMap;
+  upstreamIsBedrock: boolean;
 }
 
 /** What a client that closed its connection is "answered" (counted in metrics under 400). */
@@ -101,7 +106,20 @@ export function createApp(deps: AppDeps) {
     })
     .use(healthRoutes(deps.version, deps.store))
     .use(metricsRoute(deps))
+    .use(bedrockProfileRoutes(deps))
     .use(authenticatedRoutes(auth, deps));
+}
+
+/**
+ * Claude Code in Bedrock mode lists inference profiles through the AWS SDK, which sends no
+ * proxy key (CLAUDE_CODE_SKIP_BEDROCK_AUTH): the listing names served models and nothing else.
+ */
+function bedrockProfileRoutes(deps: AppDeps) {
+  const routes = new Elysia({ name: "bedrock-profile-routes" });
+  const services = deps.services;
+  if (!services) return routes;
+  const bedrock = bedrockHandlers({ ...services, maxBodyBytes: deps.maxBodyBytes });
+  return routes.get("/bedrock/inference-profiles", bedrock.profiles).get("/bedrock/inference-profiles/:id", bedrock.profile);
 }
 
 /** GET /metrics with the scraper's own token (auth.ts), never a tenant's key. */
@@ -124,6 +142,7 @@ function authenticatedRoutes(auth: ReturnType<typeof authPlugin>, deps: AppDeps)
   const messages = messagesHandlers(services.messages, deps.maxBodyBytes);
   const mask = maskHandlers(services.messages, services.masker, deps.maxBodyBytes);
   const runner = runnerHandlers(services.runner, deps.maxBodyBytes);
+  const bedrock = bedrockHandlers({ ...services, maxBodyBytes: deps.maxBodyBytes });
   return routes
     .post("/v1/messages", messages.messages, { parse: "none" })
     .post("/v1/messages/count_tokens", messages.countTokens, { parse: "none" })
@@ -132,7 +151,10 @@ function authenticatedRoutes(auth: ReturnType<typeof authPlugin>, deps: AppDeps)
     .post("/v1/mask", mask.mask, { parse: "none" })
     .post("/v1/unmask", mask.unmask, { parse: "none" })
     .post("/v1/claude-code", runner.run, { parse: "none" })
-    .post("/v1/claude-code/analyze", runner.analyze, { parse: "none" });
+    .post("/v1/claude-code/analyze", runner.analyze, { parse: "none" })
+    .post("/bedrock/model/:id/invoke", bedrock.invoke, { parse: "none" })
+    .post("/bedrock/model/:id/invoke-with-response-stream", bedrock.invokeStream, { parse: "none" })
+    .post("/bedrock/model/:id/count-tokens", bedrock.countTokens, { parse: "none" });
 }
 
 export type App = ReturnType<typeof createApp>;

@@ -26,6 +26,12 @@ export const ROUTES: readonly RouteSpec[] = [
   { template: "/v1/unmask", methods: ["POST"], advertised: 4 },
   { template: "/v1/claude-code", methods: ["POST"] },
   { template: "/v1/claude-code/analyze", methods: ["POST"] },
+  // Bedrock's runtime routes, for Claude Code in Bedrock mode (routes/bedrock.ts).
+  { template: "/bedrock/inference-profiles", methods: ["GET"] },
+  { template: "/bedrock/inference-profiles/:id", methods: ["GET"] },
+  { template: "/bedrock/model/:id/invoke", methods: ["POST"] },
+  { template: "/bedrock/model/:id/invoke-with-response-stream", methods: ["POST"] },
+  { template: "/bedrock/model/:id/count-tokens", methods: ["POST"] },
 ];
 
 /** `/v1/models/:id` matches one path segment; everything else is literal. */

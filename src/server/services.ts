@@ -35,9 +35,10 @@ export async function createServices(config: Config, logger: Logger, proxyUrl: (
   });
   metrics.knowEntityTypes(catalogueTypes(core.masker.scanner.entries));
   const onOutcome = (outcome: UpstreamOutcome) => metrics.upstreamResponses.inc({ class: outcome });
+  const models = loadModelMap(config.modelMap);
   const upstream: UpstreamClient =
     config.upstreamProvider === "bedrock"
-      ? new BedrockUpstream({ region: config.awsRegion!, models: loadModelMap(config.modelMap), apiKey: config.bedrockApiKey, baseURL: config.bedrockBaseUrl, onOutcome })
+      ? new BedrockUpstream({ region: config.awsRegion!, models, apiKey: config.bedrockApiKey, baseURL: config.bedrockBaseUrl, onOutcome })
       : new Upstream({ baseURL: config.upstreamUrl, apiKey: config.anthropicApiKey ?? "", onOutcome });
   const trustMs = Math.min(config.mappingTtlMs / 4, 3_600_000);
   const messages = new MessagesService({
@@ -86,6 +87,8 @@ export async function createServices(config: Config, logger: Logger, proxyUrl: (
       masker: core.masker,
       runner: new RunnerService(runner, config.claudeWorkdirRoot),
       metrics,
+      models,
+      upstreamIsBedrock: config.upstreamProvider === "bedrock",
     },
     async close() {
       runner.killAll();

@@ -20,6 +20,11 @@ describe("routeTemplate", () => {
     ["/v1/unmask", "/v1/unmask"],
     ["/v1/claude-code", "/v1/claude-code"],
     ["/v1/claude-code/analyze", "/v1/claude-code/analyze"],
+    ["/bedrock/inference-profiles", "/bedrock/inference-profiles"],
+    ["/bedrock/inference-profiles/us.anthropic.claude-sonnet-4-5-20250929-v1:0", "/bedrock/inference-profiles/:id"],
+    ["/bedrock/model/us.anthropic.claude-sonnet-4-5-20250929-v1:0/invoke", "/bedrock/model/:id/invoke"],
+    ["/bedrock/model/arn:aws:bedrock:us-east-1:123456789012:application-inference-profile%2Fabc/invoke-with-response-stream", "/bedrock/model/:id/invoke-with-response-stream"],
+    ["/bedrock/model/x/count-tokens", "/bedrock/model/:id/count-tokens"],
   ])("%s → %s", (path, template) => {
     expect(routeTemplate(path)).toBe(template);
   });
@@ -39,6 +44,11 @@ describe("routeTemplate", () => {
       "/v1/unmask",
       "/v1/claude-code",
       "/v1/claude-code/analyze",
+      "/bedrock/inference-profiles",
+      "/bedrock/inference-profiles/:id",
+      "/bedrock/model/:id/invoke",
+      "/bedrock/model/:id/invoke-with-response-stream",
+      "/bedrock/model/:id/count-tokens",
     ]);
   });
 

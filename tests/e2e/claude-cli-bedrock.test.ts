@@ -1,0 +1,91 @@
+/**
+ * The real `claude` CLI in Bedrock mode (CLAUDE_CODE_USE_BEDROCK=1) pointed at the proxy's
+ * Bedrock routes, as Claude Code's LLM-gateway setup describes it: the proxy key as
+ * AWS_BEARER_TOKEN_BEDROCK, CLAUDE_CODE_SKIP_BEDROCK_AUTH=1. Its InvokeModel calls are masked,
+ * sent to the configured upstream (the scripted Anthropic API, or with
+ * TEST_UPSTREAM_PROVIDER=bedrock the Bedrock stand-in), and answered in Bedrock's event-stream
+ * format; the tools run with the originals on disk.
+ */
+import { afterAll, beforeAll, beforeEach, describe, expect, test } from "bun:test";
+import { join } from "node:path";
+import { respond, type ScriptedUpstream } from "../fixtures/scripted-upstream.ts";
+import { runClaude } from "../helpers/claude-cli.ts";
+import { maskedViaProxy, startTestProxy, type TestProxy } from "../helpers/test-proxy.ts";
+import { startUpstreamUnderTest } from "../helpers/upstream-under-test.ts";
+
+const INSTANCE = "i-0a1b2c3d4e5f67890";
+const ACCOUNT = "123456789012";
+
+let upstream: ScriptedUpstream;
+let proxy: TestProxy;
+beforeAll(async () => {
+  const underTest = await startUpstreamUnderTest();
+  upstream = underTest.upstream;
+  proxy = await startTestProxy({ upstreamUrl: upstream.url, env: underTest.proxyEnv });
+});
+afterAll(async () => {
+  await proxy.stop();
+  await upstream.stop();
+});
+beforeEach(() => upstream.reset());
+
+const upstreamSaw = () => upstream.requests.map((request) => request.bodyText).join("\n");
+const messageCalls = () => upstream.requests.filter((request) => request.path.startsWith("/v1/messages") && !request.path.startsWith("/v1/messages/count_tokens"));
+
+/** Claude Code's Bedrock mode through the proxy, with `key` as its Bedrock bearer token. */
+const bedrockMode = (key: string) => ({
+  CLAUDE_CODE_USE_BEDROCK: "1",
+  ANTHROPIC_BEDROCK_BASE_URL: `${proxy.url}/bedrock`,
+  CLAUDE_CODE_SKIP_BEDROCK_AUTH: "1",
+  AWS_BEARER_TOKEN_BEDROCK: key,
+  AWS_REGION: "us-east-1",
+});
+
+describe("claude -p in Bedrock mode through the proxy", () => {
+  test("Bash tool round trip: masked upstream, the command runs with the real ID, the answer is restored", async () => {
+    const ec2 = await maskedViaProxy(proxy, INSTANCE);
+    upstream.script(
+      respond.stream(
+        { content: [{ type: "tool_use", id: "toolu_bdrk", name: "Bash", input: { command: `echo ${ec2} | tee out.txt`, description: "Save the ID" } }], stop_reason: "tool_use" },
+        { jsonChunk: 4 },
+      ),
+      respond.stream({ content: [{ type: "text", text: `Saved ${ec2} for account AWS_ACCOUNT_001.` }] }),
+    );
+    const run = await runClaude({
+      prompt: `Save ${INSTANCE} of account ${ACCOUNT} to out.txt`,
+      baseUrl: proxy.url,
+      auth: { ANTHROPIC_API_KEY: "unused-in-bedrock-mode" },
+      args: ["--allowedTools", "Bash"],
+      env: bedrockMode(proxy.key),
+    });
+    expect(run.exitCode).toBe(0);
+    expect(await Bun.file(join(run.cwd, "out.txt")).text()).toBe(`${INSTANCE}\n`);
+    expect(run.result.result).toBe(`Saved ${INSTANCE} for account ${ACCOUNT}.`);
+    const calls = messageCalls();
+    expect(calls.length).toBe(2);
+    expect(calls[0]!.json.stream).toBe(true);
+    const toolResult = calls[1]!.json.messages.at(-1).content.find((block: any) => block.type === "tool_result");
+    expect(toolResult.content).toBe(ec2);
+    expect(JSON.stringify(calls[0]!.json.messages)).toContain(`Save ${ec2} of account AWS_ACCOUNT_001 to out.txt`);
+    expect(upstreamSaw()).not.toContain(INSTANCE);
+    expect(upstreamSaw()).not.toContain(ACCOUNT);
+    // The proxy key never leaves as a credential of the upstream call.
+    expect(upstreamSaw()).not.toContain(proxy.key);
+    for (const call of calls) expect(JSON.stringify(call.headers)).not.toContain(proxy.key);
+  }, 90_000);
+
+  test("a wrong bearer token fails at once with the proxy's message, nothing reaches the upstream", async () => {
+    const run = await runClaude({ prompt: "hi", baseUrl: proxy.url, auth: { ANTHROPIC_API_KEY: "unused" }, env: bedrockMode("not-a-proxy-key"), retries: 3 });
+    expect(run.exitCode).toBe(1);
+    expect(run.result.is_error).toBe(true);
+    expect(run.result.result).toContain("Invalid proxy key");
+    expect(messageCalls().length).toBe(0);
+  }, 90_000);
+
+  test("the inference-profile listing names the models the proxy maps, and needs no key", async () => {
+    const response = await fetch(`${proxy.url}/bedrock/inference-profiles?type=SYSTEM_DEFINED`);
+    expect(response.status).toBe(200);
+    const ids = ((await response.json()) as { inferenceProfileSummaries: { inferenceProfileId: string }[] }).inferenceProfileSummaries.map((p) => p.inferenceProfileId);
+    expect(ids).toContain("us.anthropic.claude-sonnet-4-5-20250929-v1:0");
+  });
+});
