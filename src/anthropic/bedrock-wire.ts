@@ -52,13 +52,18 @@ export function sseToEventStream(sse: ReadableStream<Uint8Array>): ReadableStrea
       return exceptionFrame("internalServerException", message);
     });
   return new ReadableStream<Uint8Array>({
+    // Reads until a frame is ready: a pull that enqueues nothing is not always called again.
     async pull(controller) {
-      const next = await reader.read();
-      if (next.done) {
-        for (const frame of frames(decoder.end().events)) controller.enqueue(frame);
-        return controller.close();
+      for (;;) {
+        const next = await reader.read();
+        if (next.done) {
+          for (const frame of frames(decoder.end().events)) controller.enqueue(frame);
+          return controller.close();
+        }
+        const ready = frames(decoder.push(next.value));
+        for (const frame of ready) controller.enqueue(frame);
+        if (ready.length > 0) return;
       }
-      for (const frame of frames(decoder.push(next.value))) controller.enqueue(frame);
     },
     cancel: (reason) => reader.cancel(reason),
   });

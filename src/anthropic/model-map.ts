@@ -2,13 +2,30 @@
  * Which Bedrock model (or cross-region inference profile) serves each model name a client
  * sends. Claude Code and the SDK send Anthropic names (`claude-sonnet-4-5-20250929`, aliases
  * such as `claude-sonnet-4-5`); Bedrock wants its own IDs. The built-in table covers the
- * current models through the US inference profiles; `MODEL_MAP` (JSON, or `@path` to a JSON
+ * models the pinned Claude Code knows, through the US cross-region inference profiles (the IDs
+ * Claude Code itself uses in Bedrock mode); `MODEL_MAP` (JSON, or `@path` to a JSON
  * file) adds to it or overrides it. A Bedrock ID sent as it is (Claude Code in Bedrock mode
  * does) is served as it is. Anything else is a clear 400, never a guess.
  */
 import { readFileSync } from "node:fs";
 
 export const DEFAULT_MODEL_MAP: Readonly<Record<string, string>> = {
+  "claude-opus-5-5": "us.anthropic.claude-opus-5-5",
+  "claude-opus-5": "us.anthropic.claude-opus-5",
+  "claude-opus-4-8": "us.anthropic.claude-opus-4-8",
+  "claude-opus-4-7": "us.anthropic.claude-opus-4-7",
+  "claude-opus-4-6": "us.anthropic.claude-opus-4-6-v1",
+  "claude-opus-4-5-20251101": "us.anthropic.claude-opus-4-5-20251101-v1:0",
+  "claude-opus-4-5": "us.anthropic.claude-opus-4-5-20251101-v1:0",
+  "claude-sonnet-5-5": "us.anthropic.claude-sonnet-5-5",
+  "claude-sonnet-5": "us.anthropic.claude-sonnet-5",
+  "claude-sonnet-4-6": "us.anthropic.claude-sonnet-4-6",
+  "claude-haiku-5-5": "us.anthropic.claude-haiku-5-5",
+  "claude-fable-5-2": "us.anthropic.claude-fable-5-2",
+  "claude-fable-5-1": "us.anthropic.claude-fable-5-1",
+  "claude-fable-5": "us.anthropic.claude-fable-5",
+  "claude-mythos-5": "us.anthropic.claude-mythos-5",
+  "claude-3-5-sonnet-20241022": "us.anthropic.claude-3-5-sonnet-20241022-v2:0",
   "claude-opus-4-1-20250805": "us.anthropic.claude-opus-4-1-20250805-v1:0",
   "claude-opus-4-1": "us.anthropic.claude-opus-4-1-20250805-v1:0",
   "claude-opus-4-20250514": "us.anthropic.claude-opus-4-20250514-v1:0",

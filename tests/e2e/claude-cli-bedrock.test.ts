@@ -11,17 +11,19 @@ import { join } from "node:path";
 import { respond, type ScriptedUpstream } from "../fixtures/scripted-upstream.ts";
 import { runClaude } from "../helpers/claude-cli.ts";
 import { maskedViaProxy, startTestProxy, type TestProxy } from "../helpers/test-proxy.ts";
-import { startUpstreamUnderTest } from "../helpers/upstream-under-test.ts";
+import { ON_BEDROCK, startUpstreamUnderTest } from "../helpers/upstream-under-test.ts";
 
 const INSTANCE = "i-0a1b2c3d4e5f67890";
 const ACCOUNT = "123456789012";
 
 let upstream: ScriptedUpstream;
 let proxy: TestProxy;
+let proxyEnv: Record<string, string>;
 beforeAll(async () => {
   const underTest = await startUpstreamUnderTest();
   upstream = underTest.upstream;
-  proxy = await startTestProxy({ upstreamUrl: upstream.url, env: underTest.proxyEnv });
+  proxyEnv = underTest.proxyEnv;
+  proxy = await startTestProxy({ upstreamUrl: upstream.url, env: proxyEnv });
 });
 afterAll(async () => {
   await proxy.stop();
@@ -80,6 +82,22 @@ describe("claude -p in Bedrock mode through the proxy", () => {
     expect(run.result.is_error).toBe(true);
     expect(run.result.result).toContain("Invalid proxy key");
     expect(messageCalls().length).toBe(0);
+  }, 90_000);
+
+  test.skipIf(!ON_BEDROCK)("Bedrock refuses the proxy's AWS identity: claude fails at once with the operator's fix", async () => {
+    // The stand-in refuses this access key: the proxy's credentials, not the user's key.
+    const saved = process.env.AWS_ACCESS_KEY_ID;
+    process.env.AWS_ACCESS_KEY_ID = "AKIAREVOKEDEXAMPLE01";
+    const revoked = await startTestProxy({ upstreamUrl: upstream.url, env: { ...proxyEnv, AWS_ACCESS_KEY_ID: "AKIAREVOKEDEXAMPLE01" } });
+    try {
+      const run = await runClaude({ prompt: "hi", baseUrl: revoked.url, auth: { ANTHROPIC_API_KEY: "unused" }, env: { ...bedrockMode(revoked.key), ANTHROPIC_BEDROCK_BASE_URL: `${revoked.url}/bedrock` }, retries: 3 });
+      expect(run.exitCode).toBe(1);
+      expect(run.result.result).toContain("The proxy's AWS credentials or Bedrock API key were refused; the operator must fix them.");
+      expect((upstream as unknown as { refused: string[] }).refused).toEqual(["unknown access key"]);
+    } finally {
+      process.env.AWS_ACCESS_KEY_ID = saved;
+      await revoked.stop();
+    }
   }, 90_000);
 
   test("the inference-profile listing names the models the proxy maps, and needs no key", async () => {
