@@ -5,6 +5,8 @@ import { join } from "node:path";
 import { EnvSchema } from "../src/config.ts";
 import { ROOT, runCommand, startProxy, tempDir } from "./helpers/proxy-process.ts";
 import { UNREACHABLE_REDIS_URL } from "./helpers/redis.ts";
+import { STAND_IN_CREDENTIALS, STAND_IN_REGION, startBedrockStandIn } from "./fixtures/bedrock-upstream.ts";
+import { respond } from "./fixtures/scripted-upstream.ts";
 
 // Built into a directory of the test's own: a developer's dist/ is left as it was.
 const BUILD_DIR = tempDir("cmp-build-");
@@ -92,6 +94,39 @@ describe("compiled binary", () => {
       expect(failed.stack).not.toContain("$bunfs");
     } finally {
       await proxy.stop();
+    }
+  });
+
+  test("with UPSTREAM_PROVIDER=bedrock: signs with the credential chain and re-frames Bedrock's event stream inside the binary", async () => {
+    const standIn = await startBedrockStandIn();
+    const proxy = await startProxy({
+      cmd: [BINARY],
+      env: {
+        DATA_DIR: tempDir(),
+        PROXY_API_KEYS: "ops:key-0123456789abcdef",
+        UPSTREAM_PROVIDER: "bedrock",
+        AWS_REGION: STAND_IN_REGION,
+        BEDROCK_BASE_URL: standIn.url,
+        AWS_ACCESS_KEY_ID: STAND_IN_CREDENTIALS.accessKeyId,
+        AWS_SECRET_ACCESS_KEY: STAND_IN_CREDENTIALS.secretAccessKey,
+      },
+    });
+    try {
+      standIn.script(respond.stream({ content: [{ type: "text", text: "AWS_EC2_001 is fine." }] }));
+      const response = await fetch(`${proxy.url}/v1/messages`, {
+        method: "POST",
+        headers: { "x-api-key": "key-0123456789abcdef", "content-type": "application/json" },
+        body: JSON.stringify({ model: "claude-sonnet-4-5", max_tokens: 5, stream: true, messages: [{ role: "user", content: "is i-0a1b2c3d4e5f67890 fine?" }] }),
+      });
+      const text = await response.text();
+      const deltas = text.split("\n").filter((line) => line.includes('"text_delta"')).map((line) => JSON.parse(line.slice(6)).delta.text);
+      expect(deltas.join("")).toBe("i-0a1b2c3d4e5f67890 is fine.");
+      expect(standIn.refused).toEqual([]);
+      expect(standIn.requests[0]!.bedrock.path).toBe("/model/us.anthropic.claude-sonnet-4-5-20250929-v1:0/invoke-with-response-stream");
+      expect(standIn.requests[0]!.bodyText).not.toContain("i-0a1b2c3d4e5f67890");
+    } finally {
+      await proxy.stop();
+      await standIn.stop();
     }
   });
 

@@ -17,6 +17,7 @@ import {
   forRunner,
 } from "./checks.ts";
 import { serveProblems } from "../config.ts";
+import { checkBedrock } from "./bedrock-checks.ts";
 import { commandEnv } from "./env-file.ts";
 import { checkStore } from "./store-checks.ts";
 
@@ -35,9 +36,13 @@ export async function runChecks(env: Record<string, string | undefined>, options
   }
   const { result, config } = checkConfig(source.env);
   if (!config) return [...preamble, result];
-  const upstream = options.offline ? undefined : await checkUpstream(config);
-  const results: CheckResult[] = [...preamble, result, checkDataDir(config), checkProxyKeys(config), checkUpstreamKey(config, upstream?.verdict)];
-  if (upstream) results.push(upstream.result);
+  const results: CheckResult[] = [...preamble, result, checkDataDir(config), checkProxyKeys(config)];
+  if (config.upstreamProvider === "bedrock") results.push(...(await checkBedrock(config, { offline: options.offline, env: source.env })));
+  else {
+    const upstream = options.offline ? undefined : await checkUpstream(config);
+    results.push(checkUpstreamKey(config, upstream?.verdict));
+    if (upstream) results.push(upstream.result);
+  }
   results.push(...(await checkStore(config)));
   results.push(checkMaskingSecret(config));
   if (config.claudeRunner === "off") {

@@ -3,6 +3,7 @@ import { afterAll, describe, expect, test } from "bun:test";
 import { existsSync, readdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { startScriptedUpstream } from "../fixtures/scripted-upstream.ts";
+import { STAND_IN_CREDENTIALS, STAND_IN_REGION, startBedrockStandIn } from "../fixtures/bedrock-upstream.ts";
 import { CLAUDE_BIN } from "../helpers/claude-cli.ts";
 import { ROOT, runCommand, tempDir } from "../helpers/proxy-process.ts";
 import { freePort, startRedis, UNREACHABLE_REDIS_URL, type TestRedis } from "../helpers/redis.ts";
@@ -39,6 +40,33 @@ async function verify(env: Record<string, string>, args: string[] = []) {
   };
   return runCommand(["bun", join(ROOT, "src/main.ts"), "verify-setup", ...args], { env: { ...base, ...env } });
 }
+
+describe("verify-setup with UPSTREAM_PROVIDER=bedrock", () => {
+  test("region, the credentials' source (never the secret), the model map and a signed CountTokens call; a refused identity → ✗ with the IAM fix", async () => {
+    const standIn = await startBedrockStandIn();
+    try {
+      const bedrock = { UPSTREAM_PROVIDER: "bedrock", ANTHROPIC_API_KEY: "", AWS_REGION: STAND_IN_REGION, BEDROCK_BASE_URL: standIn.url, AWS_ACCESS_KEY_ID: STAND_IN_CREDENTIALS.accessKeyId, AWS_SECRET_ACCESS_KEY: STAND_IN_CREDENTIALS.secretAccessKey, CLAUDE_RUNNER: "off" };
+      const ok = await verify(bedrock);
+      expect(ok.exitCode).toBe(0);
+      expect(ok.stdout).toContain(`✓ AWS_REGION: ${STAND_IN_REGION}`);
+      expect(ok.stdout).toMatch(/✓ model map: \d+ model names map to \d+ Bedrock IDs \(built-in table\)/);
+      expect(ok.stdout).toContain(`✓ AWS credentials: environment (AWS_ACCESS_KEY_ID): access key …${STAND_IN_CREDENTIALS.accessKeyId.slice(-4)}\n`);
+      expect(ok.stdout).toContain("✓ Bedrock access: a signed CountTokens call for us.anthropic.claude-opus-5-5 succeeded");
+      expect(standIn.countTokenCalls).toEqual(["us.anthropic.claude-opus-5-5"]);
+      expect(ok.stdout).not.toContain(STAND_IN_CREDENTIALS.secretAccessKey);
+      expect(ok.stdout).not.toContain("ANTHROPIC_API_KEY");
+
+      const refused = await verify({ ...bedrock, AWS_ACCESS_KEY_ID: "AKIAREVOKEDEXAMPLE01" });
+      expect(refused.exitCode).toBe(1);
+      expect(refused.stdout).toContain("✗ Bedrock access: Bedrock answered HTTP 403 (UnrecognizedClientException) for us.anthropic.claude-opus-5-5\n    fix: allow bedrock:InvokeModel");
+      const badMap = await verify({ ...bedrock, MODEL_MAP: '{"m": "gpt-4"}' }, ["--offline"]);
+      expect(badMap.exitCode).toBe(1);
+      expect(badMap.stdout).toContain('✗ model map: MODEL_MAP: "m" maps to "gpt-4", which is not a Bedrock model ID');
+    } finally {
+      await standIn.stop();
+    }
+  }, 30_000);
+});
 
 describe("verify-setup", () => {
   test("all good: every check passes, exit 0, and no key is printed", async () => {
