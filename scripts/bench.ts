@@ -7,6 +7,7 @@ import { cpus, totalmem } from "node:os";
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { benchAdversarial } from "./bench/adversarial.ts";
+import { benchBedrockPath } from "./bench/bedrock.ts";
 import { detectionFigures } from "./eval.ts";
 import { benchHealthUnderLoad } from "./bench/health-under-load.ts";
 import { benchMemory } from "./bench/memory.ts";
@@ -152,6 +153,8 @@ async function main() {
   const ttfbOverhead = percentile(ttfbs.proxy!.first, 50) - percentile(ttfbs.direct!.first, 50);
   out.push("## Streaming: 2,000 deltas (ms)", "", "| target | first byte p50 | first byte p99 | whole stream p50 |", "|---|---|---|---|", ...ttfbRows, "");
   out.push(`Time-to-first-byte overhead (p50, proxy − direct): **${fmt(ttfbOverhead)} ms** (target ≤ 1 ms).`, "");
+
+  out.push(await benchBedrockPath({ anthropicProxy: proxy.url, keys, tenantKeys: keys.map((key, i) => `t${i}:${key}`).join(","), chat, seenBefore: cc200Text, stream }));
 
   // Throughput and CPU on the common case (re-sent history).
   const tpRows: string[] = [];
