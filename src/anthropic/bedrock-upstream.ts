@@ -78,10 +78,8 @@ export class BedrockUpstream implements UpstreamClient {
     const path = request.path.split("?")[0]!;
     if (request.method === "get" && path === "/v1/models") return this.modelList();
     if (request.method === "get" && path.startsWith("/v1/models/")) return this.model(decodeURIComponent(path.slice("/v1/models/".length)));
-    if (path === "/v1/messages/count_tokens") {
-      throw new ProxyError(501, "api_error", "Token counting is not served on Amazon Bedrock through this proxy; Claude Code works without it.", { "x-should-retry": "false" });
-    }
-    if (request.method !== "post" || path !== "/v1/messages") throw new ProxyError(404, "not_found_error", `${path} has no Amazon Bedrock counterpart.`);
+    const counting = path === "/v1/messages/count_tokens";
+    if (request.method !== "post" || (path !== "/v1/messages" && !counting)) throw new ProxyError(404, "not_found_error", `${path} has no Amazon Bedrock counterpart.`);
 
     const body = JSON.parse(typeof request.body === "string" ? request.body : Buffer.from(request.body ?? "").toString("utf8")) as Record<string, unknown>;
     const model = String(body.model ?? "");
@@ -95,10 +93,11 @@ export class BedrockUpstream implements UpstreamClient {
       );
     }
     body.model = id;
-    const headers: Record<string, string> = {};
+    const headers: Record<string, string | null> = {};
     for (const [name, value] of request.clientHeaders) if (name === "anthropic-beta" || name === "anthropic-version") headers[name] = value;
     headers["anthropic-version"] ??= "2023-06-01";
     try {
+      if (counting) return await this.countTokens(id, body, headers, request.signal);
       const response = await this.client.request({ method: "post", path: "/v1/messages", body, headers, signal: request.signal }).asResponse();
       this.onOutcome?.(outcomeOf(response.status));
       const forwarded = forwardableResponseHeaders(response.headers);
@@ -126,6 +125,30 @@ export class BedrockUpstream implements UpstreamClient {
       }
       throw error;
     }
+  }
+
+  /**
+   * Bedrock's CountTokens: the Messages body it would invoke, base64 inside `input.invokeModel`,
+   * answered `{"inputTokens"}`; given back as Anthropic's `{"input_tokens"}`.
+   */
+  private async countTokens(id: string, body: Record<string, unknown>, headers: Record<string, string | null>, signal?: AbortSignal): Promise<UpstreamResponse> {
+    const { model: _model, ...fields } = body;
+    const betas = headers["anthropic-beta"]?.split(",").map((beta) => beta.trim()).filter(Boolean);
+    const invoke = { anthropic_version: "bedrock-2023-05-31", max_tokens: 1, ...fields, ...(betas?.length ? { anthropic_beta: betas } : {}) };
+    const response = await this.client
+      .request({
+        method: "post",
+        path: `/model/${encodeURIComponent(id).replaceAll("%3A", ":")}/count-tokens`,
+        body: { input: { invokeModel: { body: Buffer.from(JSON.stringify(invoke)).toString("base64") } } },
+        // The counted body carries the version; the SDK would add one to this wrapper too.
+        headers: { "anthropic-version": null, "anthropic-beta": null },
+        signal,
+      })
+      .asResponse();
+    this.onOutcome?.(outcomeOf(response.status));
+    const counted = (await response.json()) as { inputTokens?: unknown };
+    if (typeof counted.inputTokens !== "number") throw new ProxyError(502, "api_error", "Amazon Bedrock's CountTokens answered without inputTokens.");
+    return json(200, { input_tokens: counted.inputTokens });
   }
 
   /** Bedrock lists no models in Anthropic's shape: the mapped ones are the ones served. */

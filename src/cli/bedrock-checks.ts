@@ -76,7 +76,7 @@ export async function checkBedrock(config: Config, options: { offline: boolean; 
   const name = "Bedrock access";
   try {
     await client
-      .request({ method: "post", path: `/model/${encodeURIComponent(model)}/count-tokens`, body: { input: { invokeModel: { body: invokeBody } } }, headers: { "anthropic-version": null } })
+      .request({ method: "post", path: `/model/${encodeURIComponent(model).replaceAll("%3A", ":")}/count-tokens`, body: { input: { invokeModel: { body: invokeBody } } }, headers: { "anthropic-version": null } })
       .asResponse();
     results.push({ name, status: "pass", detail: `a signed CountTokens call for ${model} succeeded` });
   } catch (error) {

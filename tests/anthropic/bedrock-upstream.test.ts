@@ -65,9 +65,22 @@ describe("requests", () => {
     expect(standIn.requests.length).toBe(0);
   });
 
-  test("count_tokens is a clear 501; models are the mapped ones", async () => {
-    const error = (await client().send({ method: "post", path: "/v1/messages/count_tokens", clientHeaders: new Headers(), body: "{}" }).catch((e: unknown) => e)) as ProxyError;
-    expect([error.status, error.message]).toEqual([501, "Token counting is not served on Amazon Bedrock through this proxy; Claude Code works without it."]);
+  test("count_tokens: Bedrock's CountTokens with the Messages body inside, signed; its count comes back as input_tokens", async () => {
+    const counted = await client().send({
+      method: "post",
+      path: "/v1/messages/count_tokens",
+      clientHeaders: new Headers({ "anthropic-beta": "context-1m-2025-08-07" }),
+      body: JSON.stringify({ model: "claude-sonnet-4-5-20250929", messages: [{ role: "user", content: "count AWS_EC2_001" }] }),
+    });
+    expect(counted.status).toBe(200);
+    const inner = standIn.requests[0]!;
+    expect(inner.bedrock.path).toBe("/model/us.anthropic.claude-sonnet-4-5-20250929-v1:0/count-tokens");
+    expect(JSON.parse(inner.bodyText)).toEqual({ anthropic_version: "bedrock-2023-05-31", max_tokens: 1, messages: [{ role: "user", content: "count AWS_EC2_001" }], anthropic_beta: ["context-1m-2025-08-07"] });
+    expect(JSON.parse(await text(counted.body))).toEqual({ input_tokens: Math.ceil(inner.bodyText.length / 4) });
+    expect(standIn.refused).toEqual([]);
+  });
+
+  test("models are the mapped ones", async () => {
     const list = await client().send({ method: "get", path: "/v1/models", clientHeaders: new Headers() });
     expect(JSON.parse(await text(list.body)).data.map((m: { id: string }) => m.id)).toEqual(["claude-sonnet-4-5-20250929"]);
   });

@@ -100,6 +100,22 @@ describe("claude -p in Bedrock mode through the proxy", () => {
     }
   }, 90_000);
 
+  test("count-tokens (Claude Code's /context): the counted body is masked before it leaves, the count comes back as inputTokens", async () => {
+    const inner = { anthropic_version: "bedrock-2023-05-31", max_tokens: 1, messages: [{ role: "user", content: `how big is ${INSTANCE}?` }] };
+    const response = await fetch(`${proxy.url}/bedrock/model/us.anthropic.claude-sonnet-4-5-20250929-v1:0/count-tokens`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${proxy.key}`, "content-type": "application/json" },
+      body: JSON.stringify({ input: { invokeModel: { body: Buffer.from(JSON.stringify(inner)).toString("base64") } } }),
+    });
+    expect(response.status).toBe(200);
+    const counted = upstream.requests.find((request) => request.path === "/v1/messages/count_tokens")!;
+    expect(counted.json.messages).toEqual([{ role: "user", content: `how big is ${await maskedViaProxy(proxy, INSTANCE)}?` }]);
+    expect(await response.json()).toEqual({ inputTokens: Math.ceil(counted.bodyText.length / 4) });
+    expect(upstreamSaw()).not.toContain(INSTANCE);
+    // Without the proxy key (Claude Code's AWS-SDK calls send none with CLAUDE_CODE_SKIP_BEDROCK_AUTH) nothing is counted.
+    expect((await fetch(`${proxy.url}/bedrock/model/x/count-tokens`, { method: "POST", body: "{}" })).status).toBe(401);
+  });
+
   test("the inference-profile listing names the models the proxy maps, and needs no key", async () => {
     const response = await fetch(`${proxy.url}/bedrock/inference-profiles?type=SYSTEM_DEFINED`);
     expect(response.status).toBe(200);

@@ -45,8 +45,25 @@ export function bedrockHandlers(deps: BedrockRouteDeps) {
   return {
     invoke: invoke(false),
     invokeStream: invoke(true),
-    countTokens: () => {
-      throw new ProxyError(501, "api_error", "Token counting is not served on the Bedrock routes of this proxy; Claude Code works without it.", { "x-should-retry": "false" });
+    // Bedrock's CountTokens: the InvokeModel body it would count, base64 inside `input.invokeModel`.
+    countTokens: async ({ tenant, request, call, params }: AuthedContext & { params: { id: string } }) => {
+      const id = modelIdOf(params.id);
+      const bytes = await readBodyBytes(request, deps.maxBodyBytes);
+      let inner: string;
+      try {
+        inner = Buffer.from(String(JSON.parse(bytes.toString("utf8")).input.invokeModel.body), "base64").toString("utf8");
+      } catch {
+        throw new ProxyError(400, "invalid_request_error", "Invalid request: expected {\"input\": {\"invokeModel\": {\"body\": BASE64}}}.");
+      }
+      const { body, betas } = anthropicBodyFromBedrock(inner, deps.upstreamIsBedrock ? id : deps.models.anthropicName(id), false);
+      delete body.max_tokens; // InvokeModel needs it; count_tokens takes none
+      const headers = new Headers({ "content-type": "application/json", "anthropic-version": "2023-06-01" });
+      if (betas.length > 0) headers.set("anthropic-beta", betas.join(","));
+      const countCall = new Request(new URL("/v1/messages/count_tokens", request.url).toString(), { method: "POST", headers, signal: request.signal });
+      const response = call.attach(await deps.messages.handle(tenant, countCall, Buffer.from(JSON.stringify(body)), call.startStats(), call.receivedAt));
+      if (!response.ok) return response;
+      const { input_tokens: inputTokens } = (await response.json()) as { input_tokens: number };
+      return Response.json({ inputTokens });
     },
     profiles: () =>
       Response.json({
