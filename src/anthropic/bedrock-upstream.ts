@@ -93,6 +93,8 @@ export class BedrockUpstream implements UpstreamClient {
       );
     }
     body.model = id;
+    // Bedrock's documented version (the SDK would copy the Messages API's own version in).
+    body.anthropic_version = "bedrock-2023-05-31";
     const headers: Record<string, string | null> = {};
     for (const [name, value] of request.clientHeaders) if (name === "anthropic-beta" || name === "anthropic-version") headers[name] = value;
     headers["anthropic-version"] ??= "2023-06-01";
@@ -134,7 +136,7 @@ export class BedrockUpstream implements UpstreamClient {
   private async countTokens(id: string, body: Record<string, unknown>, headers: Record<string, string | null>, signal?: AbortSignal): Promise<UpstreamResponse> {
     const { model: _model, ...fields } = body;
     const betas = headers["anthropic-beta"]?.split(",").map((beta) => beta.trim()).filter(Boolean);
-    const invoke = { anthropic_version: "bedrock-2023-05-31", max_tokens: 1, ...fields, ...(betas?.length ? { anthropic_beta: betas } : {}) };
+    const invoke = { max_tokens: 1, ...fields, ...(betas?.length ? { anthropic_beta: betas } : {}) };
     const response = await this.client
       .request({
         method: "post",

@@ -35,7 +35,7 @@ describe("requests", () => {
     expect(JSON.parse(request!.bodyText)).toEqual({
       max_tokens: 10,
       messages: [{ role: "user", content: "hi" }],
-      anthropic_version: "2023-06-01",
+      anthropic_version: "bedrock-2023-05-31",
       anthropic_beta: ["interleaved-thinking-2025-05-14", "context-1m-2025-08-07"],
     });
     // The client's credentials never leave: only the proxy's signature.
@@ -75,7 +75,7 @@ describe("requests", () => {
     expect(counted.status).toBe(200);
     const inner = standIn.requests[0]!;
     expect(inner.bedrock.path).toBe("/model/us.anthropic.claude-sonnet-4-5-20250929-v1:0/count-tokens");
-    expect(JSON.parse(inner.bodyText)).toEqual({ anthropic_version: "bedrock-2023-05-31", max_tokens: 1, messages: [{ role: "user", content: "count AWS_EC2_001" }], anthropic_beta: ["context-1m-2025-08-07"] });
+    expect(JSON.parse(inner.bodyText)).toEqual({ max_tokens: 1, messages: [{ role: "user", content: "count AWS_EC2_001" }], anthropic_version: "bedrock-2023-05-31", anthropic_beta: ["context-1m-2025-08-07"] });
     expect(JSON.parse(await text(counted.body))).toEqual({ input_tokens: Math.ceil(inner.bodyText.length / 4) });
     expect(standIn.refused).toEqual([]);
   });
