@@ -8,6 +8,7 @@
  */
 import { STAND_IN_CREDENTIALS, STAND_IN_REGION, startBedrockStandIn } from "../../tests/fixtures/bedrock-upstream.ts";
 import { respond } from "../../tests/fixtures/scripted-upstream.ts";
+import { encodeSse, messageEvents } from "../../tests/fixtures/sse-builder.ts";
 import { startProxy, tempDir } from "../../tests/helpers/proxy-process.ts";
 
 const words = Array.from({ length: 2000 }, (_, i) => (i % 25 === 0 ? "AWS_EC2_001 " : "token "));
@@ -44,8 +45,11 @@ export async function benchBedrockPath(options: { anthropicProxy: string; keys: 
       LOG_LEVEL: "info",
     },
   });
-  // The stand-in answers every call as the Anthropic fixture does: the same JSON, the same 2,000-delta stream.
-  const answerNext = (streamed: boolean) => standIn.script(streamed ? respond.stream(STREAMED, { textChunk: 6 }) : respond.message(ANSWER));
+  // The stand-in answers every call as the Anthropic fixture does: the same JSON, the same 2,000-delta
+  // stream, built once (the fixture upstream builds its stream once too).
+  const streamText = encodeSse(messageEvents(STREAMED, { textChunk: 6 }));
+  const answerNext = (streamed: boolean) =>
+    standIn.script(streamed ? () => new Response(streamText, { headers: { "content-type": "text/event-stream" } }) : respond.message(ANSWER));
   const rows: string[] = [];
   try {
     const cases: [label: string, body: string, n: number, firstByte: boolean, streamed: boolean][] = [

@@ -11,9 +11,15 @@ export interface RequestFacts {
 
 const MODEL_NAME = /^[A-Za-z0-9][A-Za-z0-9._:@\/-]{0,99}$/;
 
+/** What the log says of a model: its name, `arn` for an ARN (it holds an account ID), or `other`. */
+function loggedModel(model: string): string {
+  if (model.startsWith("arn:")) return "arn";
+  return MODEL_NAME.test(model) ? model : "other";
+}
+
 export function requestFacts(model: unknown, stream: unknown): RequestFacts {
   return {
-    model: typeof model === "string" ? (MODEL_NAME.test(model) ? model : "other") : undefined,
+    model: typeof model === "string" ? loggedModel(model) : undefined,
     stream: typeof stream === "boolean" ? stream : undefined,
   };
 }

@@ -116,6 +116,26 @@ describe("claude -p in Bedrock mode through the proxy", () => {
     expect((await fetch(`${proxy.url}/bedrock/model/x/count-tokens`, { method: "POST", body: "{}" })).status).toBe(401);
   });
 
+  test("hostile bodies on the Bedrock routes: Anthropic-shaped 400s, nothing forwarded", async () => {
+    const post = (body: string) =>
+      fetch(`${proxy.url}/bedrock/model/us.anthropic.claude-opus-5-5/invoke`, { method: "POST", headers: { authorization: `Bearer ${proxy.key}`, "content-type": "application/json" }, body });
+    for (const [body, message] of [
+      [`{"messages": [{"role": "user", "content": "${INSTANCE}"`, "Invalid request: the body is not JSON."],
+      ["[1, 2]", "Invalid request: the body must be a JSON object."],
+      ['{"anthropic_beta": "x", "messages": []}', "Invalid request: anthropic_beta must be an array of strings."],
+      ['{"messages": "not an array"}', undefined],
+    ] as const) {
+      const response = await post(body);
+      expect(response.status).toBe(400);
+      expect(response.headers.get("x-should-retry")).toBe("false");
+      const error = ((await response.json()) as { error: { type: string; message: string } }).error;
+      expect(error.type).toBe("invalid_request_error");
+      if (message) expect(error.message).toBe(message);
+      expect(error.message).not.toContain(INSTANCE);
+    }
+    expect(messageCalls().length).toBe(0);
+  });
+
   test("the inference-profile listing names the models the proxy maps, and needs no key", async () => {
     const response = await fetch(`${proxy.url}/bedrock/inference-profiles?type=SYSTEM_DEFINED`);
     expect(response.status).toBe(200);

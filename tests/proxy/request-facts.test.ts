@@ -9,6 +9,8 @@ test("a model name is logged as it is; anything else a client can put there is n
   expect(requestFacts("password=Hunter2 and more", "yes")).toEqual({ model: "other", stream: undefined });
   expect(requestFacts("x".repeat(101), undefined)).toEqual({ model: "other", stream: undefined });
   expect(requestFacts({ name: "m" }, 1)).toEqual({ model: undefined, stream: undefined });
+  // A Bedrock application inference profile's ARN names the account: never in the log.
+  expect(requestFacts("arn:aws:bedrock:us-east-1:123456789012:application-inference-profile/a1b2c3", true)).toEqual({ model: "arn", stream: true });
 });
 
 test("from the members' JSON (the re-sent history path)", () => {
