@@ -25,7 +25,7 @@ bun run typecheck
 bun test "$@"
 # The SDK and real-CLI suites again, against the Amazon Bedrock stand-in (UPSTREAM_PROVIDER=bedrock).
 if [ "$#" -eq 0 ]; then
-  TEST_UPSTREAM_PROVIDER=bedrock bun test tests/proxy/messages-service.test.ts tests/e2e/claude-cli.test.ts tests/e2e/claude-cli-bedrock.test.ts
+  TEST_UPSTREAM_PROVIDER=bedrock bun test tests/proxy/messages-service.test.ts tests/e2e/claude-cli.test.ts tests/e2e/claude-cli-memory.test.ts tests/e2e/claude-cli-bedrock.test.ts
 fi
 # Detection recall on the labelled corpus: fails below the best figures measured so far.
 if [ "$#" -eq 0 ]; then bun run eval | tail -n 2; fi

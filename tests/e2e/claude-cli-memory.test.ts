@@ -6,7 +6,8 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from "bun:test";
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { respond, startScriptedUpstream, type RecordedRequest, type ScriptedUpstream } from "../fixtures/scripted-upstream.ts";
+import { respond, type RecordedRequest, type ScriptedUpstream } from "../fixtures/scripted-upstream.ts";
+import { startUpstreamUnderTest } from "../helpers/upstream-under-test.ts";
 import type { MessageSpec } from "../fixtures/sse-builder.ts";
 import { runClaude } from "../helpers/claude-cli.ts";
 import { ROOT, tempDir } from "../helpers/proxy-process.ts";
@@ -20,8 +21,10 @@ const ORIGINALS = ["210987654321", "deploy-prod", ACCESS_KEY, PASSWORD];
 let upstream: ScriptedUpstream;
 let proxy: TestProxy;
 beforeAll(async () => {
-  upstream = await startScriptedUpstream();
-  proxy = await startTestProxy({ upstreamUrl: upstream.url });
+  // The scripted Anthropic API, or the Bedrock stand-in with TEST_UPSTREAM_PROVIDER=bedrock.
+  const underTest = await startUpstreamUnderTest();
+  upstream = underTest.upstream;
+  proxy = await startTestProxy({ upstreamUrl: upstream.url, env: underTest.proxyEnv });
 });
 afterAll(async () => {
   await proxy.stop();
