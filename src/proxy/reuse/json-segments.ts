@@ -13,6 +13,8 @@
  * "unusual" and the caller takes the ordinary parse-everything path.
  */
 
+import { isJsonSpace, jsonStringEnd, jsonValueEnd, skipJsonSpace } from "../../json.ts";
+
 /** What the last piece before the split point was; "start" is the beginning of the body. */
 export type SplitState = "start" | "member" | "element";
 
@@ -31,62 +33,8 @@ export interface RawPiece {
 /** Takes each piece as it is found; returns false to stop the split there. */
 export type PieceSink = (piece: RawPiece) => boolean;
 
-const isSpace = (code: number) => code === 32 || code === 10 || code === 13 || code === 9;
-
-function skipSpace(text: string, i: number): number {
-  while (i < text.length && isSpace(text.charCodeAt(i))) i++;
-  return i;
-}
-
-/**
- * End of the string literal whose opening quote is at `i`, or -1. Jumps from quote to quote
- * (indexOf is a native scan) and counts the backslashes before each: an odd run escapes it.
- */
-function skipString(text: string, i: number): number {
-  for (let from = i + 1; ; ) {
-    const quote = text.indexOf('"', from);
-    if (quote === -1) return -1;
-    let backslashes = 0;
-    while (text.charCodeAt(quote - 1 - backslashes) === 92) backslashes++;
-    if (backslashes % 2 === 0) return quote + 1;
-    from = quote + 1;
-  }
-}
-
-/** End of the JSON value starting at `i`, or -1. Containers are matched by depth only. */
-function skipValue(text: string, i: number): number {
-  const first = text.charCodeAt(i);
-  if (first === 34) return skipString(text, i);
-  if (first === 123 || first === 91) {
-    let depth = 0;
-    while (i < text.length) {
-      const code = text.charCodeAt(i);
-      if (code === 34) {
-        i = skipString(text, i);
-        if (i === -1) return -1;
-        continue;
-      }
-      if (code === 123 || code === 91) depth++;
-      else if (code === 125 || code === 93) {
-        depth--;
-        if (depth === 0) return i + 1;
-      }
-      i++;
-    }
-    return -1;
-  }
-  // A number or literal: up to the next delimiter (JSON.parse of the piece validates it).
-  const start = i;
-  while (i < text.length) {
-    const code = text.charCodeAt(i);
-    if (code === 44 || code === 125 || code === 93 || isSpace(code)) break;
-    i++;
-  }
-  return i > start ? i : -1;
-}
-
 /** The end of the body: `}` and nothing but whitespace after it. */
-const closesBody = (text: string, i: number) => text.charCodeAt(i) === 125 && skipSpace(text, i + 1) === text.length;
+const closesBody = (text: string, i: number) => text.charCodeAt(i) === 125 && skipJsonSpace(text, i + 1) === text.length;
 
 /**
  * Splits `text`, which starts right after a piece of kind `state` (or at the body's start).
@@ -94,29 +42,29 @@ const closesBody = (text: string, i: number) => text.charCodeAt(i) === 125 && sk
  * JSON object the split understands.
  */
 export function splitPieces(text: string, state: SplitState, sink: PieceSink): "end" | "stopped" | "unusual" {
-  let i = skipSpace(text, 0);
+  let i = skipJsonSpace(text, 0);
   if (state === "start") {
     if (text.charCodeAt(i) !== 123) return "unusual";
-    i = skipSpace(text, i + 1);
+    i = skipJsonSpace(text, i + 1);
     if (text.charCodeAt(i) === 125) return closesBody(text, i) ? "end" : "unusual";
   } else {
     if (state === "element") {
       // Inside `messages`: another element, or the end of the array.
       if (text.charCodeAt(i) === 44) {
-        const next = elements(text, skipSpace(text, i + 1), false, sink);
+        const next = elements(text, skipJsonSpace(text, i + 1), false, sink);
         if (next.outcome !== "more") return next.outcome;
         i = next.at;
-      } else if (text.charCodeAt(i) === 93) i = skipSpace(text, i + 1);
+      } else if (text.charCodeAt(i) === 93) i = skipJsonSpace(text, i + 1);
       else return "unusual";
     }
     // After a member: another one, or the end of the body.
     const code = text.charCodeAt(i);
     if (code === 125) return closesBody(text, i) ? "end" : "unusual";
     if (code !== 44) return "unusual";
-    i = skipSpace(text, i + 1);
+    i = skipJsonSpace(text, i + 1);
   }
   for (;;) {
-    const keyEnd = text.charCodeAt(i) === 34 ? skipString(text, i) : -1;
+    const keyEnd = text.charCodeAt(i) === 34 ? jsonStringEnd(text, i) : -1;
     if (keyEnd === -1) return "unusual";
     let key: string;
     try {
@@ -124,40 +72,40 @@ export function splitPieces(text: string, state: SplitState, sink: PieceSink): "
     } catch {
       return "unusual";
     }
-    i = skipSpace(text, keyEnd);
+    i = skipJsonSpace(text, keyEnd);
     if (text.charCodeAt(i) !== 58) return "unusual"; // ':'
-    i = skipSpace(text, i + 1);
+    i = skipJsonSpace(text, i + 1);
     const arrayStart = i;
-    const nonEmptyMessages = key === "messages" && text.charCodeAt(i) === 91 && text.charCodeAt(skipSpace(text, i + 1)) !== 93;
+    const nonEmptyMessages = key === "messages" && text.charCodeAt(i) === 91 && text.charCodeAt(skipJsonSpace(text, i + 1)) !== 93;
     if (nonEmptyMessages) {
-      const next = elements(text, skipSpace(text, arrayStart + 1), true, sink);
+      const next = elements(text, skipJsonSpace(text, arrayStart + 1), true, sink);
       if (next.outcome !== "more") return next.outcome;
       i = next.at;
     } else {
-      const end = skipValue(text, i);
+      const end = jsonValueEnd(text, i);
       if (end === -1) return "unusual";
       if (!sink({ key, element: false, first: false, start: i, end })) return "stopped";
-      i = skipSpace(text, end);
+      i = skipJsonSpace(text, end);
     }
     const code = text.charCodeAt(i);
     if (code === 125) return closesBody(text, i) ? "end" : "unusual";
     if (code !== 44) return "unusual";
-    i = skipSpace(text, i + 1);
+    i = skipJsonSpace(text, i + 1);
   }
 }
 
 /** Elements of `messages` from `i` up to and past the closing `]`; `at` is after it. */
 function elements(text: string, i: number, first: boolean, sink: PieceSink): { outcome: "more" | "stopped" | "unusual"; at: number } {
   for (;;) {
-    const end = skipValue(text, i);
+    const end = jsonValueEnd(text, i);
     if (end === -1) return { outcome: "unusual", at: i };
     if (!sink({ key: "messages", element: true, first, start: i, end })) return { outcome: "stopped", at: end };
     first = false;
-    i = skipSpace(text, end);
+    i = skipJsonSpace(text, end);
     const code = text.charCodeAt(i);
-    if (code === 93) return { outcome: "more", at: skipSpace(text, i + 1) };
+    if (code === 93) return { outcome: "more", at: skipJsonSpace(text, i + 1) };
     if (code !== 44) return { outcome: "unusual", at: i };
-    i = skipSpace(text, i + 1);
+    i = skipJsonSpace(text, i + 1);
   }
 }
 
