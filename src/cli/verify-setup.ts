@@ -17,7 +17,6 @@ import {
   forRunner,
 } from "./checks.ts";
 import { serveProblems } from "../config.ts";
-import { checkBedrock } from "./bedrock-checks.ts";
 import { commandEnv } from "./env-file.ts";
 import { checkStore } from "./store-checks.ts";
 
@@ -37,7 +36,10 @@ export async function runChecks(env: Record<string, string | undefined>, options
   const { result, config } = checkConfig(source.env);
   if (!config) return [...preamble, result];
   const results: CheckResult[] = [...preamble, result, checkDataDir(config), checkProxyKeys(config)];
-  if (config.upstreamProvider === "bedrock") results.push(...(await checkBedrock(config, { offline: options.offline, env: source.env })));
+  if (config.upstreamProvider === "bedrock") {
+    const { checkBedrock } = await import("./bedrock-checks.ts");
+    results.push(...(await checkBedrock(config, { offline: options.offline, env: source.env })));
+  }
   else {
     const upstream = options.offline ? undefined : await checkUpstream(config);
     results.push(checkUpstreamKey(config, upstream?.verdict));

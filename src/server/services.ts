@@ -1,5 +1,4 @@
 /** Builds the proxy's services from configuration; `serve` and the tests share it. */
-import { BedrockUpstream } from "../anthropic/bedrock-upstream.ts";
 import { loadModelMap } from "../anthropic/model-map.ts";
 import { Upstream, type UpstreamClient, type UpstreamOutcome } from "../anthropic/upstream.ts";
 import { MessagesService } from "../proxy/messages-service.ts";
@@ -36,9 +35,10 @@ export async function createServices(config: Config, logger: Logger, proxyUrl: (
   metrics.knowEntityTypes(catalogueTypes(core.masker.scanner.entries));
   const onOutcome = (outcome: UpstreamOutcome) => metrics.upstreamResponses.inc({ class: outcome });
   const models = loadModelMap(config.modelMap);
+  // The Bedrock client and the AWS SDK pieces it brings are loaded only for Bedrock (~10 MB resident).
   const upstream: UpstreamClient =
     config.upstreamProvider === "bedrock"
-      ? new BedrockUpstream({ region: config.awsRegion!, models, apiKey: config.bedrockApiKey, baseURL: config.bedrockBaseUrl, onOutcome })
+      ? new (await import("../anthropic/bedrock-upstream.ts")).BedrockUpstream({ region: config.awsRegion!, models, apiKey: config.bedrockApiKey, baseURL: config.bedrockBaseUrl, onOutcome })
       : new Upstream({ baseURL: config.upstreamUrl, apiKey: config.anthropicApiKey ?? "", onOutcome });
   const trustMs = Math.min(config.mappingTtlMs / 4, 3_600_000);
   const messages = new MessagesService({
