@@ -43,11 +43,13 @@ export interface CommandEnv {
 
 /**
  * With `--env-file`, that file; without it, the installed service's file when it exists (so an
- * operator's `verify-setup` inspects the service), else the process environment as it is.
+ * operator's `verify-setup` inspects the service), unless the environment already names a
+ * store (DATA_DIR or STORE_URL: the caller chose one); else the process environment as it is.
  * From a file, only PATH and HOME come from the shell, as systemd would start the service.
  */
 export function commandEnv(processEnv: Record<string, string | undefined>, envFile: string | undefined, installed = INSTALLED_ENV_FILE): CommandEnv {
-  const file = envFile ?? (existsSync(installed) ? installed : undefined);
+  const chosen = Boolean(processEnv.DATA_DIR?.trim() || processEnv.STORE_URL?.trim());
+  const file = envFile ?? (!chosen && existsSync(installed) ? installed : undefined);
   if (file === undefined) return { env: processEnv };
   try {
     accessSync(file, constants.R_OK);

@@ -48,7 +48,8 @@ Usage:
   ${PROGRAM} [serve]            start the HTTP proxy (the default command)
   ${PROGRAM} verify-setup [--json] [--offline] [--env-file PATH]
                                   check configuration, store, upstream, port and runner;
-                                  reads the service's env file when it exists; creates nothing
+                                  reads the service's env file when it exists (unless
+                                  DATA_DIR or STORE_URL is set); creates nothing
   ${PROGRAM} mask [--jsonl] [--tenant NAME] [--env-file PATH] [--new-store]
                                   mask stdin to stdout with the service's store
   ${PROGRAM} unmask [--jsonl] [--tenant NAME] [--env-file PATH]

@@ -39,8 +39,12 @@ test("from a file, only PATH and HOME come from the shell; without one, the shel
   const file = join(dir, "proxy.env");
   writeFileSync(file, "DATA_DIR=/var/lib/x\n");
   expect(commandEnv({ PATH: "/bin", HOME: "/root", ANTHROPIC_API_KEY: "from-shell" }, file)).toEqual({ env: { PATH: "/bin", HOME: "/root", DATA_DIR: "/var/lib/x" }, file });
-  // The installed file is read when it exists and no --env-file is given.
+  // The installed file is read when it exists and no --env-file is given…
   expect(commandEnv({ PATH: "/bin" }, undefined, file).file).toBe(file);
+  // …unless the environment names a store itself (a script, a test, an operator pointing elsewhere).
+  expect(commandEnv({ PATH: "/bin", DATA_DIR: "/tmp/mine" }, undefined, file)).toEqual({ env: { PATH: "/bin", DATA_DIR: "/tmp/mine" } });
+  expect(commandEnv({ STORE_URL: "redis://r:6379" }, undefined, file).file).toBeUndefined();
+  expect(commandEnv({ DATA_DIR: "/tmp/mine" }, file, file).file).toBe(file); // --env-file always wins
   expect(commandEnv({ PATH: "/bin", A: "1" }, undefined, join(dir, "absent.env"))).toEqual({ env: { PATH: "/bin", A: "1" } });
   const missing = commandEnv({}, join(dir, "nope.env"));
   expect(missing.problem).toBe(`cannot read the environment file ${join(dir, "nope.env")}: check the path`);
