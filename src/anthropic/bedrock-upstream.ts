@@ -216,6 +216,7 @@ const BEDROCK_ERRORS: Record<string, { status: number; type: AnthropicErrorType;
   ModelTimeoutException: { status: 504, type: "api_error", hint: "" },
   InternalServerException: { status: 500, type: "api_error", hint: "" },
   UnrecognizedClientException: { status: 502, type: "api_error", hint: " The proxy's AWS credentials or Bedrock API key were refused; the operator must fix them." },
+  InvalidSignatureException: { status: 502, type: "api_error", hint: " The proxy's AWS credentials or Bedrock API key were refused; the operator must fix them." },
   ExpiredTokenException: { status: 502, type: "api_error", hint: " The proxy's AWS credentials expired; the operator must renew them." },
 };
 
@@ -224,9 +225,7 @@ function bedrockError(error: APIError): UpstreamResponse {
   const kind = (error.headers?.get("x-amzn-errortype") ?? "").split(":")[0]!;
   const known = BEDROCK_ERRORS[kind];
   const upstreamMessage = typeof error.error === "object" && error.error !== null ? String((error.error as { message?: unknown }).message ?? "") : "";
-  // A 403 that names the signature is the proxy's credentials, not the caller's permission.
-  const signature = error.status === 403 && /signature|security token/i.test(upstreamMessage);
-  const mapped = signature ? BEDROCK_ERRORS.UnrecognizedClientException! : known ?? { status: error.status ?? 502, type: error.status === 429 ? "rate_limit_error" : error.status! >= 500 ? "api_error" : "invalid_request_error", hint: "" };
+  const mapped = known ?? { status: error.status ?? 502, type: error.status === 429 ? "rate_limit_error" : error.status! >= 500 ? "api_error" : "invalid_request_error", hint: "" };
   const message = `Amazon Bedrock: ${upstreamMessage || `HTTP ${error.status}`}${kind ? ` (${kind})` : ""}.${mapped.hint}`;
   const headers = error.headers ? forwardableResponseHeaders(error.headers) : new Headers();
   headers.set("content-type", "application/json");

@@ -94,7 +94,7 @@ describe("signatures", () => {
     expect(response.headers.get("x-should-retry")).toBe("false");
     const body = JSON.parse(await text(response.body));
     expect(body.error.type).toBe("api_error");
-    expect(body.error.message).toEndWith("(UnrecognizedClientException). The proxy's AWS credentials or Bedrock API key were refused; the operator must fix them.");
+    expect(body.error.message).toEndWith("(InvalidSignatureException). The proxy's AWS credentials or Bedrock API key were refused; the operator must fix them.");
   });
 
   test("a body changed after signing is refused (the signature covers it)", async () => {
