@@ -8,6 +8,7 @@
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from "bun:test";
 import { join } from "node:path";
+import { STAND_IN_CREDENTIALS } from "../fixtures/bedrock-upstream.ts";
 import { respond, type ScriptedUpstream } from "../fixtures/scripted-upstream.ts";
 import { runClaude } from "../helpers/claude-cli.ts";
 import { maskedViaProxy, startTestProxy, type TestProxy } from "../helpers/test-proxy.ts";
@@ -74,6 +75,10 @@ describe("claude -p in Bedrock mode through the proxy", () => {
     // The proxy key never leaves as a credential of the upstream call.
     expect(upstreamSaw()).not.toContain(proxy.key);
     for (const call of calls) expect(JSON.stringify(call.headers)).not.toContain(proxy.key);
+    // Nor does anything the proxy logs hold an original, a key, or the proxy's AWS secret.
+    const logs = proxy.logs.join("\n");
+    for (const secret of [INSTANCE, ACCOUNT, proxy.key, STAND_IN_CREDENTIALS.secretAccessKey]) expect(logs).not.toContain(secret);
+    expect(logs).toContain('"route":"/bedrock/model/:id/invoke-with-response-stream"');
   }, 90_000);
 
   test("a wrong bearer token fails at once with the proxy's message, nothing reaches the upstream", async () => {
