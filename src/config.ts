@@ -28,9 +28,12 @@ export const EnvSchema = Type.Object({
   PROXY_API_KEYS_FILE: Var(Type.String({ minLength: 1 }), "point PROXY_API_KEYS_FILE at a readable file of tenant:key lines"),
   ANTHROPIC_API_KEY: Var(Type.String({ minLength: 1 }), "set ANTHROPIC_API_KEY to the proxy's own upstream key", true),
   UPSTREAM_PROVIDER: Var(
-    Type.Union([Type.Literal("anthropic"), Type.Literal("bedrock")]),
-    "use anthropic (Anthropic's API or a compatible gateway) or bedrock (Amazon Bedrock in the proxy's AWS identity)",
+    Type.Union([Type.Literal("anthropic"), Type.Literal("bedrock"), Type.Literal("vertex")]),
+    "use anthropic (Anthropic's API or a compatible gateway), bedrock (Amazon Bedrock in the proxy's AWS identity) or vertex (Google Vertex AI in its Google identity)",
   ),
+  VERTEX_PROJECT_ID: Var(Type.String({ pattern: "^[a-z][a-z0-9-]{4,61}[a-z0-9]$" }), "use a Google Cloud project ID such as acme-prod-123"),
+  VERTEX_REGION: Var(Type.String({ pattern: "^(global|us|eu|[a-z]+-[a-z]+\\d+)$" }), "use a Vertex region such as us-east5, europe-west1 or global"),
+  VERTEX_BASE_URL: Var(Type.String({ pattern: "^https?://[^\\s/]+(/\\S*)?$" }), "use an http(s) URL of a Vertex endpoint"),
   AWS_REGION: Var(Type.String({ pattern: "^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\\d$" }), "use an AWS region such as us-east-1"),
   MODEL_MAP: Var(Type.String({ minLength: 2 }), 'use a JSON object of model name to Bedrock model ID, e.g. {"claude-sonnet-4-5": "us.anthropic.claude-sonnet-4-5-20250929-v1:0"}, or @/path/to/map.json'),
   BEDROCK_BASE_URL: Var(Type.String({ pattern: "^https?://[^\\s/]+(/\\S*)?$" }), "use an http(s) URL of a Bedrock runtime endpoint (a VPC endpoint, say)"),
@@ -83,7 +86,11 @@ export interface Config {
   anthropicApiKey?: string;
   upstreamUrl: string;
   /** Who answers: Anthropic's API (or a compatible gateway), or Amazon Bedrock. */
-  upstreamProvider: "anthropic" | "bedrock";
+  upstreamProvider: "anthropic" | "bedrock" | "vertex";
+  /** Vertex: the project, the region, another endpoint. */
+  vertexProjectId?: string;
+  vertexRegion?: string;
+  vertexBaseUrl?: string;
   /** Bedrock: the region, the model map's spec, another endpoint, a Bedrock API key. */
   awsRegion?: string;
   modelMap?: string;
@@ -137,7 +144,13 @@ export function loadConfig(env: Env, options: { requireUpstreamKey?: boolean; cw
   if (!seen.has("PORT") && port > 65535) {
     problems.push(`PORT is invalid (got ${JSON.stringify(vars.PORT)}): set PORT to a number between 1 and 65535, e.g. 8000 (0 picks a free port)`);
   }
-  const provider = (vars.UPSTREAM_PROVIDER ?? "anthropic") as "anthropic" | "bedrock";
+  const provider = (vars.UPSTREAM_PROVIDER ?? "anthropic") as "anthropic" | "bedrock" | "vertex";
+  // Claude Code's own names for these, and Google's, are read too.
+  const vertexProject = vars.VERTEX_PROJECT_ID ?? env.ANTHROPIC_VERTEX_PROJECT_ID?.trim() ?? env.GOOGLE_CLOUD_PROJECT?.trim();
+  const vertexRegion = vars.VERTEX_REGION ?? env.CLOUD_ML_REGION?.trim();
+  if (options.requireUpstreamKey && provider === "vertex" && (!vertexProject || !vertexRegion)) {
+    problems.push("VERTEX_PROJECT_ID and VERTEX_REGION are required with UPSTREAM_PROVIDER=vertex, e.g. VERTEX_PROJECT_ID=acme-prod-123 VERTEX_REGION=us-east5");
+  }
   if (options.requireUpstreamKey && provider === "anthropic" && !vars.ANTHROPIC_API_KEY) {
     problems.push("ANTHROPIC_API_KEY is missing: set it to the proxy's own upstream key (clients' keys are never forwarded)");
   }
@@ -163,6 +176,9 @@ export function loadConfig(env: Env, options: { requireUpstreamKey?: boolean; cw
       modelMap: vars.MODEL_MAP,
       bedrockBaseUrl: vars.BEDROCK_BASE_URL?.replace(/\/+$/, ""),
       bedrockApiKey: vars.AWS_BEARER_TOKEN_BEDROCK,
+      vertexProjectId: vertexProject || undefined,
+      vertexRegion: vertexRegion || undefined,
+      vertexBaseUrl: vars.VERTEX_BASE_URL?.replace(/\/+$/, ""),
       storeUrl: vars.STORE_URL ?? `sqlite://${dataDir}/mappings.db`,
       dataDir,
       mappingTtlMs: parseDuration(vars.MAPPING_TTL ?? "7d")!,

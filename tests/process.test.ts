@@ -7,6 +7,7 @@ import { ROOT, runCommand, startProxy, tempDir } from "./helpers/proxy-process.t
 import { UNREACHABLE_REDIS_URL } from "./helpers/redis.ts";
 import { STAND_IN_CREDENTIALS, STAND_IN_REGION, startBedrockStandIn } from "./fixtures/bedrock-upstream.ts";
 import { respond } from "./fixtures/scripted-upstream.ts";
+import { STAND_IN_PROJECT, STAND_IN_VERTEX_REGION, startVertexStandIn } from "./fixtures/vertex-upstream.ts";
 
 // Built into a directory of the test's own: a developer's dist/ is left as it was.
 const BUILD_DIR = tempDir("cmp-build-");
@@ -123,6 +124,38 @@ describe("compiled binary", () => {
       expect(deltas.join("")).toBe("i-0a1b2c3d4e5f67890 is fine.");
       expect(standIn.refused).toEqual([]);
       expect(standIn.requests[0]!.bedrock.path).toBe("/model/us.anthropic.claude-sonnet-4-5-20250929-v1:0/invoke-with-response-stream");
+      expect(standIn.requests[0]!.bodyText).not.toContain("i-0a1b2c3d4e5f67890");
+    } finally {
+      await proxy.stop();
+      await standIn.stop();
+    }
+  });
+
+  test("with UPSTREAM_PROVIDER=vertex: trades application-default credentials for a token and streams inside the binary", async () => {
+    const standIn = await startVertexStandIn();
+    const proxy = await startProxy({
+      cmd: [BINARY],
+      env: {
+        DATA_DIR: tempDir(),
+        PROXY_API_KEYS: "ops:key-0123456789abcdef",
+        UPSTREAM_PROVIDER: "vertex",
+        VERTEX_PROJECT_ID: STAND_IN_PROJECT,
+        VERTEX_REGION: STAND_IN_VERTEX_REGION,
+        VERTEX_BASE_URL: standIn.url,
+        GOOGLE_APPLICATION_CREDENTIALS: standIn.credentialsFile,
+      },
+    });
+    try {
+      standIn.script(respond.stream({ content: [{ type: "text", text: "AWS_EC2_001 is fine." }] }));
+      const response = await fetch(`${proxy.url}/v1/messages`, {
+        method: "POST",
+        headers: { "x-api-key": "key-0123456789abcdef", "content-type": "application/json" },
+        body: JSON.stringify({ model: "claude-sonnet-4-5", max_tokens: 5, stream: true, messages: [{ role: "user", content: "is i-0a1b2c3d4e5f67890 fine?" }] }),
+      });
+      const deltas = (await response.text()).split("\n").filter((line) => line.includes('"text_delta"')).map((line) => JSON.parse(line.slice(6)).delta.text);
+      expect(deltas.join("")).toBe("i-0a1b2c3d4e5f67890 is fine.");
+      expect(standIn.refused).toEqual([]);
+      expect(standIn.requests[0]!.json.model).toBe("claude-sonnet-4-5@20250929");
       expect(standIn.requests[0]!.bodyText).not.toContain("i-0a1b2c3d4e5f67890");
     } finally {
       await proxy.stop();

@@ -76,11 +76,19 @@ export class ModelMap {
 }
 
 /** The built-in table, with `MODEL_MAP` (a JSON object, or `@file` holding one) over it. */
-export function loadModelMap(spec: string | undefined): ModelMap {
-  if (!spec) return new ModelMap(DEFAULT_MODEL_MAP);
+/** MODEL_MAP's JSON object (inline, or `@file`), checked to be names to strings. */
+export function readModelMapSpec(spec: string): Record<string, string> {
   const text = spec.startsWith("@") ? readFileSync(spec.slice(1), "utf8") : spec;
   const parsed: unknown = JSON.parse(text);
-  if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) throw new Error("MODEL_MAP must be a JSON object of model name → Bedrock model ID");
+  if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed) || Object.values(parsed).some((id) => typeof id !== "string")) {
+    throw new Error("MODEL_MAP must be a JSON object of model name → provider model ID");
+  }
+  return parsed as Record<string, string>;
+}
+
+export function loadModelMap(spec: string | undefined): ModelMap {
+  if (!spec) return new ModelMap(DEFAULT_MODEL_MAP);
+  const parsed = readModelMapSpec(spec);
   for (const [name, id] of Object.entries(parsed)) {
     if (typeof id !== "string" || !BEDROCK_ID.test(id)) throw new Error(`MODEL_MAP: ${JSON.stringify(name)} maps to ${JSON.stringify(id)}, which is not a Bedrock model ID (anthropic.claude-…-v1:0, us.anthropic.…, or an ARN)`);
   }

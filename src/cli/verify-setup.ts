@@ -39,6 +39,9 @@ export async function runChecks(env: Record<string, string | undefined>, options
   if (config.upstreamProvider === "bedrock") {
     const { checkBedrock } = await import("./bedrock-checks.ts");
     results.push(...(await checkBedrock(config, { offline: options.offline, env: source.env })));
+  } else if (config.upstreamProvider === "vertex") {
+    const { checkVertex } = await import("./vertex-checks.ts");
+    results.push(...(await checkVertex(config, { offline: options.offline, env: source.env })));
   }
   else {
     const upstream = options.offline ? undefined : await checkUpstream(config);

@@ -1,5 +1,5 @@
 /** Builds the proxy's services from configuration; `serve` and the tests share it. */
-import { loadModelMap } from "../anthropic/model-map.ts";
+import { loadModelMap, readModelMapSpec } from "../anthropic/model-map.ts";
 import { Upstream, type UpstreamClient, type UpstreamOutcome } from "../anthropic/upstream.ts";
 import { MessagesService } from "../proxy/messages-service.ts";
 import { BodyHistory, MaskedTextCache } from "../proxy/reuse/index.ts";
@@ -34,12 +34,21 @@ export async function createServices(config: Config, logger: Logger, proxyUrl: (
   });
   metrics.knowEntityTypes(catalogueTypes(core.masker.scanner.entries));
   const onOutcome = (outcome: UpstreamOutcome) => metrics.upstreamResponses.inc({ class: outcome });
-  const models = loadModelMap(config.modelMap);
+  // The Bedrock routes' and the Bedrock upstream's model map (Vertex reads MODEL_MAP its own way).
+  const models = config.upstreamProvider === "vertex" ? loadModelMap(undefined) : loadModelMap(config.modelMap);
   // The Bedrock client and the AWS SDK pieces it brings are loaded only for Bedrock (~10 MB resident).
   const upstream: UpstreamClient =
     config.upstreamProvider === "bedrock"
       ? new (await import("../anthropic/bedrock-upstream.ts")).BedrockUpstream({ region: config.awsRegion!, models, apiKey: config.bedrockApiKey, baseURL: config.bedrockBaseUrl, onOutcome })
-      : new Upstream({ baseURL: config.upstreamUrl, apiKey: config.anthropicApiKey ?? "", onOutcome });
+      : config.upstreamProvider === "vertex"
+        ? new (await import("../anthropic/vertex-upstream.ts")).VertexUpstream({
+            region: config.vertexRegion!,
+            projectId: config.vertexProjectId!,
+            baseURL: config.vertexBaseUrl,
+            models: config.modelMap ? readModelMapSpec(config.modelMap) : {},
+            onOutcome,
+          })
+        : new Upstream({ baseURL: config.upstreamUrl, apiKey: config.anthropicApiKey ?? "", onOutcome });
   const trustMs = Math.min(config.mappingTtlMs / 4, 3_600_000);
   const messages = new MessagesService({
     masker: core.masker,

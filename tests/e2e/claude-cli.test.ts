@@ -12,7 +12,7 @@ import { encodeSse, messageEvents } from "../fixtures/sse-builder.ts";
 import { runClaude } from "../helpers/claude-cli.ts";
 import { tempDir } from "../helpers/proxy-process.ts";
 import { maskedViaProxy, startTestProxy, type TestProxy } from "../helpers/test-proxy.ts";
-import { ON_BEDROCK, startUpstreamUnderTest } from "../helpers/upstream-under-test.ts";
+import { ON_BEDROCK, ON_CLOUD, startUpstreamUnderTest } from "../helpers/upstream-under-test.ts";
 
 const INSTANCE = "i-0a1b2c3d4e5f67890";
 const ACCOUNT = "123456789012";
@@ -121,7 +121,7 @@ describe("what the CLI reports when things fail", () => {
     expect(upstream.requests.length).toBe(0);
   }, 90_000);
 
-  test.skipIf(ON_BEDROCK)("the upstream refuses the proxy's own key: claude fails at once with the operator's fix, the upstream is asked once", async () => {
+  test.skipIf(ON_CLOUD)("the upstream refuses the proxy's own key: claude fails at once with the operator's fix, the upstream is asked once", async () => {
     for (let i = 0; i < 5; i++) upstream.script(respond.error(401, "authentication_error", "invalid x-api-key"));
     const run = await runClaude({ prompt: "hi", baseUrl: proxy.url, auth: { ANTHROPIC_AUTH_TOKEN: proxy.key }, retries: 3 });
     expect(run.exitCode).toBe(1);

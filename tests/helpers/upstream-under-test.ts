@@ -6,9 +6,13 @@
 import { DEFAULT_MODEL_MAP } from "../../src/anthropic/model-map.ts";
 import { STAND_IN_CREDENTIALS, STAND_IN_REGION, startBedrockStandIn } from "../fixtures/bedrock-upstream.ts";
 import { startScriptedUpstream, type ScriptedUpstream } from "../fixtures/scripted-upstream.ts";
+import { STAND_IN_PROJECT, STAND_IN_VERTEX_REGION, startVertexStandIn } from "../fixtures/vertex-upstream.ts";
 
-export const UPSTREAM_PROVIDER = process.env.TEST_UPSTREAM_PROVIDER === "bedrock" ? "bedrock" : "anthropic";
+export const UPSTREAM_PROVIDER = process.env.TEST_UPSTREAM_PROVIDER === "bedrock" ? "bedrock" : process.env.TEST_UPSTREAM_PROVIDER === "vertex" ? "vertex" : "anthropic";
 export const ON_BEDROCK = UPSTREAM_PROVIDER === "bedrock";
+export const ON_VERTEX = UPSTREAM_PROVIDER === "vertex";
+/** A cloud provider's upstream: its own words for errors, no model listing, the proxy's own identity. */
+export const ON_CLOUD = ON_BEDROCK || ON_VERTEX;
 
 /** The model names the suites send, and the Bedrock IDs they stand for there. */
 const TEST_MODELS: Record<string, string> = { m: "anthropic.claude-test-m-v1:0", "claude-x": "anthropic.claude-test-x-v1:0" };
@@ -20,6 +24,22 @@ export interface UpstreamUnderTest {
 }
 
 export async function startUpstreamUnderTest(): Promise<UpstreamUnderTest> {
+  if (ON_VERTEX) {
+    const upstream = await startVertexStandIn({ names: { "claude-test-m": "m", "claude-x": "claude-x" } });
+    // Application-default credentials, as on a real host: the library reads this variable.
+    process.env.GOOGLE_APPLICATION_CREDENTIALS = upstream.credentialsFile;
+    return {
+      upstream,
+      proxyEnv: {
+        UPSTREAM_PROVIDER: "vertex",
+        VERTEX_PROJECT_ID: STAND_IN_PROJECT,
+        VERTEX_REGION: STAND_IN_VERTEX_REGION,
+        VERTEX_BASE_URL: upstream.url,
+        MODEL_MAP: JSON.stringify({ m: "claude-test-m" }),
+        GOOGLE_APPLICATION_CREDENTIALS: upstream.credentialsFile,
+      },
+    };
+  }
   if (!ON_BEDROCK) {
     const upstream = await startScriptedUpstream();
     return { upstream, proxyEnv: { ANTHROPIC_UPSTREAM_URL: upstream.url } };

@@ -4,6 +4,7 @@ import { existsSync, readdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { startScriptedUpstream } from "../fixtures/scripted-upstream.ts";
 import { STAND_IN_CREDENTIALS, STAND_IN_REGION, startBedrockStandIn } from "../fixtures/bedrock-upstream.ts";
+import { STAND_IN_PROJECT, STAND_IN_VERTEX_REGION, startVertexStandIn } from "../fixtures/vertex-upstream.ts";
 import { CLAUDE_BIN } from "../helpers/claude-cli.ts";
 import { ROOT, runCommand, tempDir } from "../helpers/proxy-process.ts";
 import { freePort, startRedis, UNREACHABLE_REDIS_URL, type TestRedis } from "../helpers/redis.ts";
@@ -62,6 +63,28 @@ describe("verify-setup with UPSTREAM_PROVIDER=bedrock", () => {
       const badMap = await verify({ ...bedrock, MODEL_MAP: '{"m": "gpt-4"}' }, ["--offline"]);
       expect(badMap.exitCode).toBe(1);
       expect(badMap.stdout).toContain('✗ model map: MODEL_MAP: "m" maps to "gpt-4", which is not a Bedrock model ID');
+    } finally {
+      await standIn.stop();
+    }
+  }, 30_000);
+});
+
+describe("verify-setup with UPSTREAM_PROVIDER=vertex", () => {
+  test("project and region, the kind of credentials, a minted token and a token-count call; forged credentials → ✗", async () => {
+    const standIn = await startVertexStandIn();
+    try {
+      const vertex = { UPSTREAM_PROVIDER: "vertex", ANTHROPIC_API_KEY: "", VERTEX_PROJECT_ID: STAND_IN_PROJECT, VERTEX_REGION: STAND_IN_VERTEX_REGION, VERTEX_BASE_URL: standIn.url, GOOGLE_APPLICATION_CREDENTIALS: standIn.credentialsFile, CLAUDE_RUNNER: "off" };
+      const ok = await verify(vertex);
+      expect(ok.exitCode).toBe(0);
+      expect(ok.stdout).toContain(`✓ Vertex project: ${STAND_IN_PROJECT} in ${STAND_IN_VERTEX_REGION}`);
+      expect(ok.stdout).toContain(`✓ Google credentials: workload identity federation, configured in ${standIn.credentialsFile}: an access token was minted`);
+      expect(ok.stdout).toContain("✓ Vertex access: a token-count call for claude-sonnet-4-5 succeeded");
+      expect(standIn.requests.map((r) => r.path)).toEqual(["/v1/messages/count_tokens"]);
+      standIn.forgeSubjectToken();
+      const forged = await verify(vertex);
+      expect(forged.exitCode).toBe(1);
+      expect(forged.stdout).toContain("✗ Google credentials: workload identity federation");
+      expect(forged.stdout).toContain("no access token could be minted");
     } finally {
       await standIn.stop();
     }

@@ -8,7 +8,7 @@ import { respond, startScriptedUpstream, type ScriptedUpstream } from "../fixtur
 import { encodeSse, finalMessage, messageEvents, seededRandom } from "../fixtures/sse-builder.ts";
 import { startCuttingUpstream } from "../fixtures/cutting-upstream.ts";
 import { maskedViaProxy, startTestProxy, type TestProxy } from "../helpers/test-proxy.ts";
-import { ON_BEDROCK, startUpstreamUnderTest } from "../helpers/upstream-under-test.ts";
+import { ON_BEDROCK, ON_CLOUD, ON_VERTEX, startUpstreamUnderTest } from "../helpers/upstream-under-test.ts";
 
 /** The wire fields of a Message, without the SDK's own helper fields (parsed_output, __json_buf). */
 function wireFields(message: Anthropic.Message) {
@@ -77,6 +77,10 @@ describe("JSON answers", () => {
     if (ON_BEDROCK) {
       // Bedrock: the proxy's own AWS identity signs; no client or Anthropic key leaves.
       expect(sent.headers.authorization).toStartWith("AWS4-HMAC-SHA256 Credential=AKIASTANDINEXAMPLE01/");
+      expect(sent.headers["x-api-key"]).toBeUndefined();
+    } else if (ON_VERTEX) {
+      // Vertex: a token minted for the proxy's own Google identity; no client or Anthropic key leaves.
+      expect(sent.headers.authorization).toStartWith("Bearer ya29.standin-");
       expect(sent.headers["x-api-key"]).toBeUndefined();
     } else {
       expect(sent.path).toBe("/v1/messages?beta=true");
@@ -327,7 +331,7 @@ describe("other routes", () => {
   });
 
   // Bedrock lists no models: the proxy lists the mapped ones (bedrock-upstream.test.ts).
-  test.skipIf(ON_BEDROCK)("models are passed through", async () => {
+  test.skipIf(ON_CLOUD)("models are passed through", async () => {
     const page = await client.models.list();
     expect(page.data.map((model) => model.id)).toEqual(["claude-sonnet-4-5"]);
     const model = await client.models.retrieve("claude-opus-4-1");
