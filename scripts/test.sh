@@ -25,8 +25,8 @@ bun run typecheck
 bun test "$@"
 # The SDK and real-CLI suites again, against the Amazon Bedrock and Google Vertex stand-ins.
 if [ "$#" -eq 0 ]; then
-  TEST_UPSTREAM_PROVIDER=bedrock bun test tests/proxy/messages-service.test.ts tests/e2e/claude-cli.test.ts tests/e2e/claude-cli-memory.test.ts tests/e2e/claude-cli-bedrock.test.ts
-  TEST_UPSTREAM_PROVIDER=vertex bun test tests/proxy/messages-service.test.ts tests/e2e/claude-cli.test.ts tests/e2e/claude-cli-memory.test.ts
+  TEST_UPSTREAM_PROVIDER=bedrock bun test tests/proxy/messages-service.test.ts tests/e2e/claude-cli.test.ts tests/e2e/claude-cli-memory.test.ts tests/e2e/claude-cli-bedrock.test.ts tests/e2e/claude-cli-vertex.test.ts
+  TEST_UPSTREAM_PROVIDER=vertex bun test tests/proxy/messages-service.test.ts tests/e2e/claude-cli.test.ts tests/e2e/claude-cli-memory.test.ts tests/e2e/claude-cli-vertex.test.ts
 fi
 # Detection recall on the labelled corpus: fails below the best figures measured so far.
 if [ "$#" -eq 0 ]; then bun run eval | tail -n 2; fi

@@ -21,6 +21,7 @@ import { maskHandlers } from "./routes/mask.ts";
 import { messagesHandlers } from "./routes/messages.ts";
 import { runnerHandlers } from "./routes/runner.ts";
 import { bedrockHandlers } from "./routes/bedrock.ts";
+import { vertexHandlers } from "./routes/vertex.ts";
 import type { ModelMap } from "../anthropic/model-map.ts";
 import { callRecordOf } from "./telemetry.ts";
 
@@ -46,6 +47,8 @@ export interface AppServices {
   /** For the Bedrock routes: the model map, and whether the upstream is Bedrock itself. */
   models: ModelMap;
   upstreamIsBedrock: boolean;
+  /** For the Vertex routes: model names go through as Vertex names. */
+  upstreamIsVertex: boolean;
 }
 
 /** What a client that closed its connection is "answered" (counted in metrics under 400). */
@@ -143,6 +146,7 @@ function authenticatedRoutes(auth: ReturnType<typeof authPlugin>, deps: AppDeps)
   const mask = maskHandlers(services.messages, services.masker, deps.maxBodyBytes);
   const runner = runnerHandlers(services.runner, deps.maxBodyBytes);
   const bedrock = bedrockHandlers({ ...services, maxBodyBytes: deps.maxBodyBytes });
+  const vertex = vertexHandlers({ ...services, maxBodyBytes: deps.maxBodyBytes });
   return routes
     .post("/v1/messages", messages.messages, { parse: "none" })
     .post("/v1/messages/count_tokens", messages.countTokens, { parse: "none" })
@@ -154,7 +158,8 @@ function authenticatedRoutes(auth: ReturnType<typeof authPlugin>, deps: AppDeps)
     .post("/v1/claude-code/analyze", runner.analyze, { parse: "none" })
     .post("/bedrock/model/:id/invoke", bedrock.invoke, { parse: "none" })
     .post("/bedrock/model/:id/invoke-with-response-stream", bedrock.invokeStream, { parse: "none" })
-    .post("/bedrock/model/:id/count-tokens", bedrock.countTokens, { parse: "none" });
+    .post("/bedrock/model/:id/count-tokens", bedrock.countTokens, { parse: "none" })
+    .post("/vertex/projects/:project/locations/:region/publishers/anthropic/models/:call", vertex.predict, { parse: "none" });
 }
 
 export type App = ReturnType<typeof createApp>;

@@ -32,6 +32,8 @@ export const ROUTES: readonly RouteSpec[] = [
   { template: "/bedrock/model/:id/invoke", methods: ["POST"] },
   { template: "/bedrock/model/:id/invoke-with-response-stream", methods: ["POST"] },
   { template: "/bedrock/model/:id/count-tokens", methods: ["POST"] },
+  // Vertex's Anthropic routes, for Claude Code in Vertex mode (routes/vertex.ts).
+  { template: "/vertex/projects/:project/locations/:region/publishers/anthropic/models/:call", methods: ["POST"] },
 ];
 
 /** `/v1/models/:id` matches one path segment; everything else is literal. */

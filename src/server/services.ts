@@ -98,6 +98,7 @@ export async function createServices(config: Config, logger: Logger, proxyUrl: (
       metrics,
       models,
       upstreamIsBedrock: config.upstreamProvider === "bedrock",
+      upstreamIsVertex: config.upstreamProvider === "vertex",
     },
     async close() {
       runner.killAll();

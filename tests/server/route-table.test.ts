@@ -25,6 +25,7 @@ describe("routeTemplate", () => {
     ["/bedrock/model/us.anthropic.claude-sonnet-4-5-20250929-v1:0/invoke", "/bedrock/model/:id/invoke"],
     ["/bedrock/model/arn:aws:bedrock:us-east-1:123456789012:application-inference-profile%2Fabc/invoke-with-response-stream", "/bedrock/model/:id/invoke-with-response-stream"],
     ["/bedrock/model/x/count-tokens", "/bedrock/model/:id/count-tokens"],
+    ["/vertex/projects/p-1/locations/us-east5/publishers/anthropic/models/claude-opus-5-5:streamRawPredict", "/vertex/projects/:project/locations/:region/publishers/anthropic/models/:call"],
   ])("%s → %s", (path, template) => {
     expect(routeTemplate(path)).toBe(template);
   });
@@ -49,6 +50,7 @@ describe("routeTemplate", () => {
       "/bedrock/model/:id/invoke",
       "/bedrock/model/:id/invoke-with-response-stream",
       "/bedrock/model/:id/count-tokens",
+      "/vertex/projects/:project/locations/:region/publishers/anthropic/models/:call",
     ]);
   });
 
