@@ -63,6 +63,17 @@ describe("credentials and errors", () => {
     }
   });
 
+  test("the stand-in's model endpoint takes only tokens it minted: none, or one it never issued, is a 401 and nothing is recorded", async () => {
+    const path = `${standIn.url}/projects/${STAND_IN_PROJECT}/locations/${STAND_IN_VERTEX_REGION}/publishers/anthropic/models/claude-opus-5-5:rawPredict`;
+    const body = JSON.stringify({ anthropic_version: "vertex-2023-10-16", max_tokens: 5, messages: [] });
+    for (const headers of [{}, { authorization: "Bearer ya29.standin-not-issued-here" }]) {
+      const response = await fetch(path, { method: "POST", headers: { "content-type": "application/json", ...headers }, body });
+      expect(response.status).toBe(401);
+    }
+    expect(standIn.refused).toEqual(["no token minted here", "no token minted here"]);
+    expect(standIn.requests.length).toBe(0);
+  });
+
   test("Google's 403 becomes a permission_error naming the role to grant; the model's own errors pass as they are", async () => {
     const elsewhere = new VertexUpstream({ region: "europe-west1", projectId: STAND_IN_PROJECT, baseURL: standIn.url });
     const denied = await send(elsewhere, { model: "claude-sonnet-4-5", max_tokens: 5, messages: [] });
