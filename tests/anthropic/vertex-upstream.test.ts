@@ -66,7 +66,7 @@ describe("credentials and errors", () => {
   test("the stand-in's model endpoint takes only tokens it minted: none, or one it never issued, is a 401 and nothing is recorded", async () => {
     const path = `${standIn.url}/projects/${STAND_IN_PROJECT}/locations/${STAND_IN_VERTEX_REGION}/publishers/anthropic/models/claude-opus-5-5:rawPredict`;
     const body = JSON.stringify({ anthropic_version: "vertex-2023-10-16", max_tokens: 5, messages: [] });
-    for (const headers of [{}, { authorization: "Bearer ya29.standin-not-issued-here" }]) {
+    for (const headers of [{}, { authorization: "Bearer ya29.standin-not-issued-here" }] as Record<string, string>[]) {
       const response = await fetch(path, { method: "POST", headers: { "content-type": "application/json", ...headers }, body });
       expect(response.status).toBe(401);
     }
