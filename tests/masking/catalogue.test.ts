@@ -158,10 +158,12 @@ const TABLE: Table = [
       // Name fields: the same surrogate as the name inside its ARN.
       ['"RoleName": "deploy-prod", "Arn": "arn:aws:iam::123456789012:role/deploy-prod"', '"RoleName": "AWS_IAM_ROLE_001", "Arn": "arn:aws:iam::AWS_ACCOUNT_001:role/AWS_IAM_ROLE_001"'],
       ["aws lambda invoke --function-name notify-uat out.json; ExecutionRoleName: exec-role-1", "aws lambda invoke --function-name AWS_LAMBDA_FUNCTION_001 out.json; ExecutionRoleName: AWS_IAM_ROLE_001"],
+      // AWS Config and CloudTrail name any resource in `resourceName`.
+      ['{"resourceType": "AWS::RDS::DBInstance", "resourceName": "billing-prod-db"}', '{"resourceType": "AWS::RDS::DBInstance", "resourceName": "AWS_RESOURCE_001"}'],
     ],
     [
       "bucket = var.bucket_name", "Bucket: bucket,", "bucket: true", "the bucket policy allows it", "bucket 2024-05-01",
-      '"UserName": "alice", "Name": "web", FileName: a.txt', "Location: eu-west-1", "RoleName: !Ref DeployRole",
+      '"UserName": "alice", "Name": "web", FileName: a.txt', "Location: eu-west-1", "RoleName: !Ref DeployRole", '"resourceName": "string"', "resourceNames: [secrets]",
     ],
   ],
   [

@@ -69,6 +69,25 @@ const TYPE_WORD = /^[a-z][A-Za-z0-9-]*$/;
 /** A qualifier that names nothing: a revision or version number, a wildcard, `$LATEST`. */
 const NAMELESS_QUALIFIER = /^(?:\d+|\*|\$LATEST)$/;
 
+/**
+ * Resources AWS publishes to every account, by service: the type and the segment after it.
+ * Their names are reserved to AWS (no customer document starts with `AWS-`, no customer
+ * parameter with `/aws/`), so they name nothing of the user's and stay readable.
+ */
+const AWS_PUBLISHED: Record<string, (type: string, first: string) => boolean> = {
+  // Public parameters (`parameter/aws/service/ami-…`), and AWS's own documents (`AWS-RunShellScript`).
+  ssm: (type, first) => (type === "parameter" && first === "aws") || (type === "document" && /^(?:AWS|Amazon)/.test(first)),
+  // Runtime versions (`runtime:HASH`, no account).
+  lambda: (type) => type === "runtime",
+  // Integrated products (`product/aws/guardduty`, a partner's `product/crowdstrike/…`), standards and rulesets;
+  // a custom product is `product/ACCOUNT/default`.
+  securityhub: (type, first) => (type === "product" && !/^\d{12}$/.test(first)) || type === "standards" || type === "ruleset",
+  // The models themselves (`foundation-model/anthropic.claude-…-v1:0`); custom and provisioned ones are the user's.
+  bedrock: (type) => type === "foundation-model",
+  // Platforms and solution stacks AWS maintains.
+  elasticbeanstalk: (type) => type === "platform" || type === "solutionstack",
+};
+
 /** The values to mask in `resource`, in order; empty when it names nothing of the user's. */
 export function resourceValues(service: string, resource: string): ResourceValue[] {
   const segs = segments(resource);
@@ -83,10 +102,7 @@ export function resourceValues(service: string, resource: string): ResourceValue
   const type = segs[at]!.text;
   if (!TYPE_WORD.test(type) || at + 1 >= segs.length) return [span(segs, 0, segs.length, undefined)];
   at++;
-  // AWS-published, not the user's: SSM public parameters (`parameter/aws/service/…`), Lambda
-  // runtime versions (`runtime:HASH`, no account).
-  if (service === "ssm" && type === "parameter" && segs[at]!.text === "aws") return [];
-  if (service === "lambda" && type === "runtime") return [];
+  if (AWS_PUBLISHED[service]?.(type, segs[at]!.text)) return [];
   const subtypes = SUBTYPES[service];
   while (subtypes && at < segs.length - 1 && subtypes.test(segs[at]!.text)) at++;
   if (service === "iam") while (at < segs.length - 1 && IAM_AWS_PATHS.some((p) => p.test(segs[at]!.text))) at++;

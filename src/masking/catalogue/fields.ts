@@ -77,6 +77,8 @@ const NAME_FIELDS: [word: string, prefix: string][] = [
   ["userpool", "AWS_COGNITO_USER_POOL"],
   ["parameter", "AWS_SSM_PARAMETER"],
   ["bucket", "AWS_S3_BUCKET"],
+  // AWS Config items, CloudTrail and Trusted Advisor name any resource so (`"resourceName": "…"`).
+  ["resource", "AWS_RESOURCE"],
 ];
 // Typed as the same resource inside an ARN is (arn.ts), so /metrics counts them together.
 /** Types of their own where a catalogue entry already has one for the prefix. */

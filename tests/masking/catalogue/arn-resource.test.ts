@@ -53,6 +53,19 @@ const TABLE: [service: string, resource: string, values: string[][]][] = [
   ["iam", "role\\/deploy", [["deploy", "role"]]],
   // AWS-published parameters are nobody's.
   ["ssm", "parameter/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64", []],
+  // Resources AWS publishes: reserved names, nobody's.
+  ["ssm", "document/AWS-RunShellScript", []],
+  ["ssm", "document/AmazonCloudWatch-ManageAgent", []],
+  ["ssm", "document/acme-patch-baseline", [["acme-patch-baseline", "document"]]],
+  ["securityhub", "product/aws/guardduty", []],
+  ["securityhub", "standards/aws-foundational-security-best-practices/v/1.0.0", []],
+  ["securityhub", "ruleset/cis-aws-foundations-benchmark/v/1.2.0", []],
+  ["securityhub", "product/123456789012/default", [["123456789012/default", "product"]]],
+  ["bedrock", "foundation-model/anthropic.claude-3-haiku-20240307-v1:0", []],
+  ["bedrock", "custom-model/acme-tuned", [["acme-tuned", "custom-model"]]],
+  ["elasticbeanstalk", "platform/Node.js 20 running on 64bit Amazon Linux 2023/6.1.0", []],
+  ["elasticbeanstalk", "solutionstack/64bit Amazon Linux 2023 v6.1.0 running Node.js 20", []],
+  ["elasticbeanstalk", "environment/acme-web/acme-web-prod", [["acme-web/acme-web-prod", "environment"]]],
 ];
 
 test.each(TABLE)("%s %s", (service, resource, expected) => {
