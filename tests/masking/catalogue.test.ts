@@ -73,6 +73,8 @@ const TABLE: Table = [
       ['"AWS": "arn:aws:iam::476533519318:root", "Resource": "arn:aws:dynamodb:us-east-1:879957180215:table/*/index/*"', '"AWS": "arn:aws:iam::AWS_ACCOUNT_001:root", "Resource": "arn:aws:dynamodb:us-east-1:AWS_ACCOUNT_002:table/*/index/*"'],
       // An unknown service still gets its account and resource masked.
       ["arn:aws:newsvc:us-east-1:799394764084:widget/abc-def/xyz", "arn:aws:newsvc:us-east-1:AWS_ACCOUNT_001:widget/AWS_NEWSVC_WIDGET_001"],
+      // A CSV column (an IAM credential report, a Cost and Usage Report row): the comma ends the ARN.
+      ["deploy-bot,arn:aws:iam::730335218842:user/ci/deploy-bot,2023-04-02T10:11:12+00:00,false", "deploy-bot,arn:aws:iam::AWS_ACCOUNT_001:user/AWS_IAM_USER_001,2023-04-02T10:11:12+00:00,false"],
     ],
     ["arn:aws:iam::aws:policy/AdministratorAccess", "see the arn: prefix", "arn:aws:s3:::*", "arn:aws:ssm:us-east-1::parameter/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64", "arn:aws:lambda:eu-central-1::runtime:cfc9e7a33e6079a6768e4bdac7f9d9557e43435ad6c4405f7ae3d58d62fdc750"],
   ],

@@ -12,7 +12,9 @@ import { LEFT, type CatalogueEntry, type Match } from "../types.ts";
 import { resourceValues } from "./arn-resource.ts";
 
 const SEP = "(?::|%3[Aa]|%253[Aa])";
-const RESOURCE_CHAR = String.raw`(?:[A-Za-z0-9_.+=@,*?$#!~-]|/|\\/|%2[Ff]|%3[Aa]|%252[Ff]|%253[Aa]|:)`;
+// No `,`: IAM allows it in names, but ARNs sit in CSV columns (credential reports, Cost and
+// Usage Reports) far more often, and a comma there would carry the rest of the row into the name.
+const RESOURCE_CHAR = String.raw`(?:[A-Za-z0-9_.+=@*?$#!~-]|/|\\/|%2[Ff]|%3[Aa]|%252[Ff]|%253[Aa]|:)`;
 const ARN = new RegExp(
   // The resource is not captured: a capture around a loop of alternatives costs JavaScriptCore
   // time per character (seconds on a long resource); `expand` reads it after the group `head`.
