@@ -137,6 +137,7 @@ export const ENTRY_SAMPLES = [
   'S3_BUCKET=acme-prod-uploads Type: S3, Location: acme-artifacts-1 "RoleName": "deploy-prod" cdk-hnb659fds-assets-123456789012-us-east-1 "logGroup": "/ecs/web-1"',
   '("AKIAPWOQ5QLQOSEDUWXN", "oBkgEmBA5ofK7UNrI/3msFP0IkM+apbs+PJAKt58") 비밀번호는 7ty6VH706fmbdNoLahM입니다',
   "AWS_EC2_001 (SECRET_VALUE_042) IP_V4_1000",
+  "Stack with id web-prod does not exist; Stack [web-1] does not exist; not found: Table: ledger-1 not found; The role with name deployer cannot be found; the registry with id '123456789012'; Parameter /app/db not found; DBInstance db-1 not found; DBCluster c-1 not found",
   "ghp_abcdefghijklmnopqrstuvwxyz0123456789 github_pat_11ABCDEFG0123456789_abcdefghij glpat-abcdefghijklmnopqrst gldt-abcdefghijklmnopqrstu",
   "xoxb-123456789012-abcdef rk_live_abcdefghijklmnop1234 pk_test_ABCDEFGHIJKLMNOP sk-ant-api03-abcdefghijklmnopqrstuvwxyz sk-proj-abcdefghijklmnopqrstuvwxyz0123456789",
   "Authorization: Bearer eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.dozjgNryP4J3jVmNHl0w5N_XgL0n3I9PlFUP0THsR8U",

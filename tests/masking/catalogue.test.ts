@@ -169,6 +169,26 @@ const TABLE: Table = [
     ],
   ],
   [
+    "AWS error messages",
+    [
+      ["operation: Stack with id payments-api-prod does not exist", "operation: Stack with id AWS_CLOUDFORMATION_STACK_001 does not exist"],
+      ["Stack [payments-api-prod] does not exist", "Stack [AWS_CLOUDFORMATION_STACK_001] does not exist"],
+      ["Requested resource not found: Table: payments-ledger-prod not found", "Requested resource not found: Table: AWS_DYNAMODB_TABLE_001 not found"],
+      ["Requested resource not found: Table: Orders not found", "Requested resource not found: Table: AWS_DYNAMODB_TABLE_001 not found"],
+      ["GetRole operation: The role with name payments-deployer cannot be found.", "GetRole operation: The role with name AWS_IAM_ROLE_001 cannot be found."],
+      ["The user with name alice.ng cannot be found. The instance profile with name web-prod cannot be found.", "The user with name AWS_IAM_USER_001 cannot be found. The instance profile with name AWS_IAM_INSTANCE_PROFILE_001 cannot be found."],
+      ["The repository with name 'billing/worker' does not exist in the registry with id '730335218842'", "The repository with name 'AWS_ECR_REPOSITORY_001' does not exist in the registry with id 'AWS_ACCOUNT_001'"],
+      ["Parameter /payments/prod/db-password not found.", "Parameter AWS_SSM_PARAMETER_001 not found."],
+      ["DBInstance billing-prod-db not found. DBCluster payments-prod not found.", "DBInstance AWS_RDS_DB_001 not found. DBCluster AWS_RDS_DB_002 not found."],
+      // An ARN in the message is arn.ts's, by parts.
+      ["Stack with id arn:aws:cloudformation:eu-west-1:730335218842:stack/web/1f2e does not exist", "Stack with id arn:aws:cloudformation:eu-west-1:AWS_ACCOUNT_001:stack/AWS_CLOUDFORMATION_STACK_001 does not exist"],
+    ],
+    [
+      "The Stack with id field is required", "a Table: column not found", "Parameter values not found", "the role with name tags is fine",
+      "Stack with id does not exist", "The user with name cannot be found.",
+    ],
+  ],
+  [
     "IP addresses",
     [
       ["Connection from 54.239.28.85 port 443", "Connection from IP_V4_001 port 443"],

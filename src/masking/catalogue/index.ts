@@ -6,6 +6,7 @@ import { arnEntries } from "./arn.ts";
 import { credentialEntries } from "./credentials.ts";
 import { ec2Entries } from "./ec2.ts";
 import { endpointEntries } from "./endpoints.ts";
+import { errorMessageEntries } from "./error-messages.ts";
 import { fieldEntries } from "./fields.ts";
 import { hostEntries } from "./hosts.ts";
 import { idEntries } from "./ids.ts";
@@ -38,6 +39,7 @@ export function builtInCatalogue(arnMode: "parts" | "whole"): CatalogueEntry[] {
     ...credentialEntries,
     ...endpointEntries,
     ...fieldEntries,
+    ...errorMessageEntries,
     ...hostEntries,
     ...idEntries,
     ...ec2Entries,
