@@ -10,6 +10,12 @@
  */
 import type { CatalogueEntry } from "../types.ts";
 
+/**
+ * These names are typed as the same resource inside an ARN is (`arn_iam_role`…), so an empty
+ * family keeps them out of the catalogue's type list: /metrics counts them as arn_resource.
+ */
+const ARN_TYPED: CatalogueEntry["family"] = [];
+
 /** A resource name: AWS's widest charset, never an ARN (those are arn.ts's). */
 const NAME = String.raw`(?!arn:)[A-Za-z0-9][A-Za-z0-9_.+=@/#-]{0,255}`;
 /** A name ends where the message goes on: no more name characters, and no sentence period. */
@@ -30,6 +36,7 @@ export const errorMessageEntries: CatalogueEntry[] = [
   {
     // CloudFormation: "Stack with id NAME does not exist", "Stack [NAME] does not exist".
     type: "arn_cloudformation_stack",
+    family: ARN_TYPED,
     prefix: "AWS_CLOUDFORMATION_STACK",
     priority: 20,
     triggers: [
@@ -41,6 +48,7 @@ export const errorMessageEntries: CatalogueEntry[] = [
   {
     // DynamoDB: "Requested resource not found: Table: NAME not found".
     type: "arn_dynamodb_table",
+    family: ARN_TYPED,
     prefix: "AWS_DYNAMODB_TABLE",
     priority: 20,
     // Only in DynamoDB's own sentence: "Table: … not found" alone is too common in prose.
@@ -58,7 +66,7 @@ export const errorMessageEntries: CatalogueEntry[] = [
       "g",
     ),
     classify: (groups) => WITH_NAME_KINDS.find((kind) => kind.word === groups.kind),
-    family: WITH_NAME_KINDS,
+    family: ARN_TYPED,
   },
   {
     // ECR: "… does not exist in the registry with id '123456789012'": the registry is the account.
@@ -71,6 +79,7 @@ export const errorMessageEntries: CatalogueEntry[] = [
   {
     // SSM: "Parameter /app/prod/db-password not found."
     type: "arn_ssm_parameter",
+    family: ARN_TYPED,
     prefix: "AWS_SSM_PARAMETER",
     priority: 20,
     triggers: [{ chars: "P", when: "(?=arameter )" }],
@@ -81,6 +90,7 @@ export const errorMessageEntries: CatalogueEntry[] = [
   {
     // RDS: "DBInstance NAME not found.", "DBCluster NAME not found."
     type: "arn_rds_db",
+    family: ARN_TYPED,
     prefix: "AWS_RDS_DB",
     priority: 20,
     triggers: [
