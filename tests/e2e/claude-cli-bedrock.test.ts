@@ -7,15 +7,14 @@
  * format; the tools run with the originals on disk.
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from "bun:test";
-import { join } from "node:path";
 import { STAND_IN_CREDENTIALS } from "../fixtures/bedrock-upstream.ts";
-import { respond, type ScriptedUpstream } from "../fixtures/scripted-upstream.ts";
+import type { ScriptedUpstream } from "../fixtures/scripted-upstream.ts";
 import { runClaude } from "../helpers/claude-cli.ts";
+import { expectCloudModeRoundTrip } from "../helpers/cloud-mode-round-trip.ts";
 import { maskedViaProxy, startTestProxy, type TestProxy } from "../helpers/test-proxy.ts";
 import { ON_BEDROCK, startUpstreamUnderTest } from "../helpers/upstream-under-test.ts";
 
 const INSTANCE = "i-0a1b2c3d4e5f67890";
-const ACCOUNT = "123456789012";
 
 let upstream: ScriptedUpstream;
 let proxy: TestProxy;
@@ -46,39 +45,7 @@ const bedrockMode = (key: string) => ({
 
 describe("claude -p in Bedrock mode through the proxy", () => {
   test("Bash tool round trip: masked upstream, the command runs with the real ID, the answer is restored", async () => {
-    const ec2 = await maskedViaProxy(proxy, INSTANCE);
-    upstream.script(
-      respond.stream(
-        { content: [{ type: "tool_use", id: "toolu_bdrk", name: "Bash", input: { command: `echo ${ec2} | tee out.txt`, description: "Save the ID" } }], stop_reason: "tool_use" },
-        { jsonChunk: 4 },
-      ),
-      respond.stream({ content: [{ type: "text", text: `Saved ${ec2} for account AWS_ACCOUNT_001.` }] }),
-    );
-    const run = await runClaude({
-      prompt: `Save ${INSTANCE} of account ${ACCOUNT} to out.txt`,
-      baseUrl: proxy.url,
-      auth: { ANTHROPIC_API_KEY: "unused-in-bedrock-mode" },
-      args: ["--allowedTools", "Bash"],
-      env: bedrockMode(proxy.key),
-    });
-    expect(run.exitCode).toBe(0);
-    expect(await Bun.file(join(run.cwd, "out.txt")).text()).toBe(`${INSTANCE}\n`);
-    expect(run.result.result).toBe(`Saved ${INSTANCE} for account ${ACCOUNT}.`);
-    const calls = messageCalls();
-    expect(calls.length).toBe(2);
-    expect(calls[0]!.json.stream).toBe(true);
-    const toolResult = calls[1]!.json.messages.at(-1).content.find((block: any) => block.type === "tool_result");
-    expect(toolResult.content).toBe(ec2);
-    expect(JSON.stringify(calls[0]!.json.messages)).toContain(`Save ${ec2} of account AWS_ACCOUNT_001 to out.txt`);
-    expect(upstreamSaw()).not.toContain(INSTANCE);
-    expect(upstreamSaw()).not.toContain(ACCOUNT);
-    // The proxy key never leaves as a credential of the upstream call.
-    expect(upstreamSaw()).not.toContain(proxy.key);
-    for (const call of calls) expect(JSON.stringify(call.headers)).not.toContain(proxy.key);
-    // Nor does anything the proxy logs hold an original, a key, or the proxy's AWS secret.
-    const logs = proxy.logs.join("\n");
-    for (const secret of [INSTANCE, ACCOUNT, proxy.key, STAND_IN_CREDENTIALS.secretAccessKey]) expect(logs).not.toContain(secret);
-    expect(logs).toContain('"route":"/bedrock/model/:id/invoke-with-response-stream"');
+    await expectCloudModeRoundTrip({ proxy, upstream, env: bedrockMode(proxy.key), route: "/bedrock/model/:id/invoke-with-response-stream", ownSecrets: [STAND_IN_CREDENTIALS.secretAccessKey] });
   }, 90_000);
 
   test("a wrong bearer token fails at once with the proxy's message, nothing reaches the upstream", async () => {

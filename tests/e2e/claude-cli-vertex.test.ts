@@ -6,14 +6,13 @@
  * answers: in the Anthropic wire format. The tools run with the originals on disk.
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from "bun:test";
-import { join } from "node:path";
 import { respond, type ScriptedUpstream } from "../fixtures/scripted-upstream.ts";
 import { runClaude } from "../helpers/claude-cli.ts";
+import { expectCloudModeRoundTrip } from "../helpers/cloud-mode-round-trip.ts";
 import { maskedViaProxy, startTestProxy, type TestProxy } from "../helpers/test-proxy.ts";
 import { ON_CLOUD, startUpstreamUnderTest } from "../helpers/upstream-under-test.ts";
 
 const INSTANCE = "i-0a1b2c3d4e5f67890";
-const ACCOUNT = "123456789012";
 
 let upstream: ScriptedUpstream;
 let proxy: TestProxy;
@@ -47,37 +46,7 @@ const post = (path: string, body: string, key = proxy.key, headers: Record<strin
 
 describe("claude -p in Vertex mode through the proxy", () => {
   test("Bash tool round trip: masked upstream, the command runs with the real ID, the answer is restored", async () => {
-    const ec2 = await maskedViaProxy(proxy, INSTANCE);
-    upstream.script(
-      respond.stream(
-        { content: [{ type: "tool_use", id: "toolu_vrtx", name: "Bash", input: { command: `echo ${ec2} | tee out.txt`, description: "Save the ID" } }], stop_reason: "tool_use" },
-        { jsonChunk: 4 },
-      ),
-      respond.stream({ content: [{ type: "text", text: `Saved ${ec2} for account AWS_ACCOUNT_001.` }] }),
-    );
-    const run = await runClaude({
-      prompt: `Save ${INSTANCE} of account ${ACCOUNT} to out.txt`,
-      baseUrl: proxy.url,
-      auth: { ANTHROPIC_API_KEY: "unused-in-vertex-mode" },
-      args: ["--allowedTools", "Bash"],
-      env: vertexMode(proxy.key),
-    });
-    expect(run.exitCode).toBe(0);
-    expect(await Bun.file(join(run.cwd, "out.txt")).text()).toBe(`${INSTANCE}\n`);
-    expect(run.result.result).toBe(`Saved ${INSTANCE} for account ${ACCOUNT}.`);
-    const calls = messageCalls();
-    expect(calls.length).toBe(2);
-    expect(calls[0]!.json.stream).toBe(true);
-    const toolResult = calls[1]!.json.messages.at(-1).content.find((block: any) => block.type === "tool_result");
-    expect(toolResult.content).toBe(ec2);
-    expect(JSON.stringify(calls[0]!.json.messages)).toContain(`Save ${ec2} of account AWS_ACCOUNT_001 to out.txt`);
-    expect(upstreamSaw()).not.toContain(INSTANCE);
-    expect(upstreamSaw()).not.toContain(ACCOUNT);
-    expect(upstreamSaw()).not.toContain(proxy.key);
-    for (const call of calls) expect(JSON.stringify(call.headers)).not.toContain(proxy.key);
-    const logs = proxy.logs.join("\n");
-    for (const secret of [INSTANCE, ACCOUNT, proxy.key]) expect(logs).not.toContain(secret);
-    expect(logs).toContain('"route":"/vertex/projects/:project/locations/:region/publishers/anthropic/models/:call"');
+    await expectCloudModeRoundTrip({ proxy, upstream, env: vertexMode(proxy.key), route: "/vertex/projects/:project/locations/:region/publishers/anthropic/models/:call" });
   }, 90_000);
 
   test("a wrong key fails at once with the proxy's message, nothing reaches the upstream", async () => {
