@@ -80,11 +80,20 @@ describe("verify-setup with UPSTREAM_PROVIDER=vertex", () => {
       expect(ok.stdout).toContain(`✓ Google credentials: workload identity federation, configured in ${standIn.credentialsFile}: an access token was minted`);
       expect(ok.stdout).toContain("✓ Vertex access: a token-count call for claude-sonnet-4-5 succeeded");
       expect(standIn.requests.map((r) => r.path)).toEqual(["/v1/messages/count_tokens"]);
+      const subjectFile = (JSON.parse(await Bun.file(standIn.credentialsFile).text()) as { credential_source: { file: string } }).credential_source.file;
+      const genuineSubject = (await Bun.file(subjectFile).text()).trim();
       standIn.forgeSubjectToken();
       const forged = await verify(vertex);
       expect(forged.exitCode).toBe(1);
       expect(forged.stdout).toContain("✗ Google credentials: workload identity federation");
       expect(forged.stdout).toContain("no access token could be minted");
+      // Neither run prints a credential: no access token, no subject token (genuine or forged).
+      const forgedSubject = (await Bun.file(subjectFile).text()).trim();
+      expect(forgedSubject).not.toBe(genuineSubject);
+      for (const output of [ok.stdout, ok.stderr, forged.stdout, forged.stderr]) {
+        expect(output).not.toContain("ya29.");
+        for (const subject of [genuineSubject, forgedSubject]) expect(output).not.toContain(subject.split(".")[2]!);
+      }
     } finally {
       await standIn.stop();
     }
